@@ -1,0 +1,368 @@
+import { describe, expect, it } from 'vitest';
+import { isWellFormed } from './key-format.js';
+import { base, setup } from './test-support/fixtures.js';
+
+describe('create', () => {
+  it('returns the secret once, with a record that holds no secret', async () => {
+    const { apiKeys, clock } = setup();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'CI deploys',
+      permissions: ['invoices:read'],
+      metadata: { env: 'ci' },
+    });
+    expect(isWellFormed(key)).toBe(true);
+    expect(key.startsWith('acme_')).toBe(true);
+    expect(apiKey).toMatchObject({
+      name: 'CI deploys',
+      consumerId: 'team_1',
+      ownerId: 'user_1',
+      start: key.slice(0, 9),
+      last4: key.slice(-4),
+      permissions: ['invoices:read'],
+      metadata: { env: 'ci' },
+      enabled: true,
+      status: 'active',
+      createdAt: clock.now(),
+      expiresAt: null,
+      revokedAt: null,
+    });
+    expect(apiKey.id).toMatch(/^key_[0-9A-Za-z]{22}$/);
+    expect(JSON.stringify(apiKey)).not.toContain(key.slice(9, -4));
+    expect(apiKey).not.toHaveProperty('hash');
+    expect(await apiKeys.get(apiKey.id)).toEqual(apiKey);
+  });
+
+  it('trims the name and drops duplicate permissions', async () => {
+    const { apiKeys } = setup();
+    const { apiKey } = await apiKeys.create({
+      ...base,
+      name: '  spaced  ',
+      permissions: ['invoices:read', 'invoices:read'],
+    });
+    expect(apiKey.name).toBe('spaced');
+    expect(apiKey.permissions).toEqual(['invoices:read']);
+  });
+});
+
+describe('list', () => {
+  it('pages a consumer’s keys newest first, and only that consumer’s', async () => {
+    const { apiKeys, clock } = setup();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push((await apiKeys.create({ ...base, name: `key ${i}` })).apiKey.id);
+      clock.advance(1000);
+    }
+    // two keys created in the same millisecond still page without loss or repeat
+    ids.push((await apiKeys.create({ ...base, name: 'same ms a' })).apiKey.id);
+    ids.push((await apiKeys.create({ ...base, name: 'same ms b' })).apiKey.id);
+    await apiKeys.create({ ...base, consumerId: 'team_2', name: 'other team' });
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await apiKeys.list({ consumerId: 'team_1', limit: 2, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((k) => k.id));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(seen).toHaveLength(7);
+    expect(new Set(seen)).toEqual(new Set(ids));
+    expect(seen.slice(2)).toEqual(ids.slice(0, 5).reverse());
+  });
+
+  it('rejects a forged cursor', async () => {
+    const { apiKeys } = setup();
+    await expect(
+      apiKeys.list({ consumerId: 'team_1', cursor: 'not-a-cursor' }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', issues: [{ path: ['cursor'] }] });
+  });
+});
+
+describe('update', () => {
+  it('changes what it is given, and the verification sees it at once', async () => {
+    const { apiKeys, clock } = setup();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      permissions: ['invoices:read'],
+    });
+    expect((await apiKeys.verify(key)).valid).toBe(true);
+    clock.advance(10);
+    const updated = await apiKeys.update(apiKey.id, {
+      name: 'b',
+      permissions: ['invoices:write'],
+      metadata: { tier: 2 },
+      enabled: false,
+      actorId: 'user_2',
+    });
+    expect(updated).toMatchObject({
+      name: 'b',
+      permissions: ['invoices:write'],
+      metadata: { tier: 2 },
+      enabled: false,
+      status: 'disabled',
+      updatedAt: clock.now(),
+    });
+    expect(await apiKeys.verify(key)).toMatchObject({ valid: false, code: 'DISABLED' });
+    await apiKeys.update(apiKey.id, { enabled: true });
+    expect(await apiKeys.verify(key, { permissions: ['invoices:read'] })).toMatchObject({
+      code: 'INSUFFICIENT_PERMISSIONS',
+    });
+  });
+
+  it('sets and clears an expiry', async () => {
+    const { apiKeys, clock } = setup();
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a' });
+    await apiKeys.update(apiKey.id, { expiresAt: new Date(clock.now() + 1000) });
+    clock.advance(1000);
+    expect(await apiKeys.verify(key)).toMatchObject({ code: 'EXPIRED' });
+    expect((await apiKeys.update(apiKey.id, { expiresAt: null })).status).toBe('active');
+    expect((await apiKeys.verify(key)).valid).toBe(true);
+  });
+
+  it('refuses a revoked key and an empty change', async () => {
+    const { apiKeys } = setup();
+    const { apiKey } = await apiKeys.create({ ...base, name: 'a' });
+    await expect(apiKeys.update(apiKey.id, {})).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await apiKeys.revoke(apiKey.id);
+    await expect(apiKeys.update(apiKey.id, { name: 'b' })).rejects.toMatchObject({
+      code: 'INVALID_STATE',
+    });
+  });
+});
+
+describe('revoke', () => {
+  it('keeps the record with its reason; the key fails on the very next call', async () => {
+    const { apiKeys, clock } = setup();
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a' });
+    expect((await apiKeys.verify(key)).valid).toBe(true); // now cached
+    clock.advance(5);
+    const revoked = await apiKeys.revoke(apiKey.id, {
+      reason: 'leaked in a log',
+      actorId: 'user_9',
+    });
+    expect(revoked).toMatchObject({
+      status: 'revoked',
+      revokedAt: clock.now(),
+      revokedReason: 'leaked in a log',
+    });
+    expect(await apiKeys.verify(key)).toEqual({ valid: false, code: 'REVOKED', keyId: apiKey.id });
+    expect((await apiKeys.get(apiKey.id))?.status).toBe('revoked');
+  });
+
+  it('is idempotent: a second revoke keeps the first time and reason', async () => {
+    const { apiKeys, clock } = setup();
+    const { apiKey } = await apiKeys.create({ ...base, name: 'a' });
+    const first = await apiKeys.revoke(apiKey.id, { reason: 'one' });
+    clock.advance(100);
+    const second = await apiKeys.revoke(apiKey.id, { reason: 'two' });
+    expect(second).toEqual(first);
+    const log = await apiKeys.auditLog({ consumerId: 'team_1', keyId: apiKey.id });
+    expect(log.items.map((e) => e.action)).toEqual(['revoked', 'created']);
+  });
+});
+
+describe('roll', () => {
+  it('makes a new key with the same settings; the old one stops at once by default', async () => {
+    const { apiKeys } = setup();
+    const original = await apiKeys.create({
+      ...base,
+      name: 'a',
+      permissions: ['reports:read'],
+      metadata: { m: 1 },
+    });
+    expect((await apiKeys.verify(original.key)).valid).toBe(true);
+    const rolled = await apiKeys.roll(original.apiKey.id, { actorId: 'user_1' });
+    expect(rolled.key).not.toBe(original.key);
+    expect(rolled.apiKey).toMatchObject({
+      name: 'a',
+      permissions: ['reports:read'],
+      metadata: { m: 1 },
+      consumerId: 'team_1',
+      ownerId: 'user_1',
+      rolledFromId: original.apiKey.id,
+      status: 'active',
+    });
+    expect(rolled.previous).toMatchObject({ replacedById: rolled.apiKey.id, status: 'expired' });
+    expect(await apiKeys.verify(original.key)).toMatchObject({ valid: false, code: 'EXPIRED' });
+    expect(await apiKeys.verify(rolled.key)).toMatchObject({
+      valid: true,
+      keyId: rolled.apiKey.id,
+    });
+  });
+
+  it('keeps the old key working through the grace period, then expires it', async () => {
+    const { apiKeys, clock } = setup();
+    const original = await apiKeys.create({ ...base, name: 'a' });
+    const rolled = await apiKeys.roll(original.apiKey.id, { gracePeriodMs: 60_000 });
+    clock.advance(59_999);
+    expect((await apiKeys.verify(original.key)).valid).toBe(true);
+    expect((await apiKeys.verify(rolled.key)).valid).toBe(true);
+    clock.advance(1);
+    expect(await apiKeys.verify(original.key)).toMatchObject({ code: 'EXPIRED' });
+    expect((await apiKeys.verify(rolled.key)).valid).toBe(true);
+  });
+
+  it('refuses to roll a key twice, or a revoked or expired one', async () => {
+    const { apiKeys, clock } = setup();
+    const a = await apiKeys.create({ ...base, name: 'a' });
+    await apiKeys.roll(a.apiKey.id, { gracePeriodMs: 1000 });
+    await expect(apiKeys.roll(a.apiKey.id)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+
+    const b = await apiKeys.create({ ...base, name: 'b' });
+    await apiKeys.revoke(b.apiKey.id);
+    await expect(apiKeys.roll(b.apiKey.id)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+
+    const c = await apiKeys.create({ ...base, name: 'c', expiresAt: clock.now() + 10 });
+    clock.advance(10);
+    await expect(apiKeys.roll(c.apiKey.id)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  });
+
+  it('never shortens an expiry that comes before the grace period ends', async () => {
+    const { apiKeys, clock } = setup();
+    const a = await apiKeys.create({ ...base, name: 'a', expiresAt: clock.now() + 1000 });
+    const rolled = await apiKeys.roll(a.apiKey.id, { gracePeriodMs: 60_000 });
+    expect(rolled.previous.expiresAt).toBe(clock.now() + 1000);
+    expect(rolled.apiKey.expiresAt).toBe(clock.now() + 1000);
+  });
+});
+
+describe('scope: another consumer’s key is NOT_FOUND, exactly like an unknown id', () => {
+  it('for get, update, revoke and roll', async () => {
+    const { apiKeys } = setup();
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'theirs' });
+    const other = { consumerId: 'team_2' };
+    expect(await apiKeys.get(apiKey.id, other)).toBeNull();
+    expect(await apiKeys.get('key_doesnotexist', other)).toBeNull();
+    for (const id of [apiKey.id, 'key_doesnotexist']) {
+      await expect(apiKeys.update(id, { ...other, name: 'mine' })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      await expect(apiKeys.revoke(id, other)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(apiKeys.roll(id, other)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    }
+    expect(await apiKeys.get(apiKey.id)).toMatchObject({ name: 'theirs', status: 'active' });
+    expect((await apiKeys.verify(key)).valid).toBe(true);
+  });
+});
+
+describe('revokeMany: automatic revocation', () => {
+  async function team() {
+    const ctx = setup();
+    const make = (consumerId: string, ownerId: string) =>
+      ctx.apiKeys.create({ consumerId, ownerId, name: `${consumerId}/${ownerId}` });
+    const keys = {
+      aliceTeam1: await make('team_1', 'alice'),
+      bobTeam1: await make('team_1', 'bob'),
+      aliceTeam2: await make('team_2', 'alice'),
+      carolTeam2: await make('team_2', 'carol'),
+    };
+    for (const k of Object.values(keys)) expect((await ctx.apiKeys.verify(k.key)).valid).toBe(true);
+    return { ...ctx, keys };
+  }
+  const validity = async (
+    apiKeys: ReturnType<typeof setup>['apiKeys'],
+    keys: Record<string, { key: string }>,
+  ) =>
+    Object.fromEntries(
+      await Promise.all(
+        Object.entries(keys).map(async ([name, k]) => [name, (await apiKeys.verify(k.key)).valid]),
+      ),
+    );
+
+  it('a deleted team: every key of the consumer', async () => {
+    const { apiKeys, keys } = await team();
+    const result = await apiKeys.revokeMany({ consumerId: 'team_1', reason: 'team deleted' });
+    expect(result.revokedKeyIds.sort()).toEqual(
+      [keys.aliceTeam1.apiKey.id, keys.bobTeam1.apiKey.id].sort(),
+    );
+    expect(await validity(apiKeys, keys)).toEqual({
+      aliceTeam1: false,
+      bobTeam1: false,
+      aliceTeam2: true,
+      carolTeam2: true,
+    });
+    expect(await apiKeys.get(keys.bobTeam1.apiKey.id)).toMatchObject({
+      revokedReason: 'team deleted',
+    });
+  });
+
+  it('a deleted user: every key they own, in every team', async () => {
+    const { apiKeys, keys } = await team();
+    await apiKeys.revokeMany({ ownerId: 'alice', reason: 'user deleted' });
+    expect(await validity(apiKeys, keys)).toEqual({
+      aliceTeam1: false,
+      bobTeam1: true,
+      aliceTeam2: false,
+      carolTeam2: true,
+    });
+  });
+
+  it('a user who left one team: their keys in that team only', async () => {
+    const { apiKeys, keys, clock } = await team();
+    clock.advance(1);
+    await apiKeys.revokeMany({ consumerId: 'team_2', ownerId: 'alice', reason: 'left team' });
+    expect(await validity(apiKeys, keys)).toEqual({
+      aliceTeam1: true,
+      bobTeam1: true,
+      aliceTeam2: false,
+      carolTeam2: true,
+    });
+    const log = await apiKeys.auditLog({ consumerId: 'team_2', keyId: keys.aliceTeam2.apiKey.id });
+    expect(log.items[0]).toMatchObject({ action: 'revoked', details: { reason: 'left team' } });
+  });
+
+  it('refuses to revoke everything, and skips keys already revoked', async () => {
+    const { apiKeys, keys } = await team();
+    await expect(apiKeys.revokeMany({ reason: 'oops' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    await apiKeys.revoke(keys.bobTeam1.apiKey.id, { reason: 'earlier' });
+    const result = await apiKeys.revokeMany({ consumerId: 'team_1' });
+    expect(result.revokedKeyIds).toEqual([keys.aliceTeam1.apiKey.id]);
+    expect((await apiKeys.get(keys.bobTeam1.apiKey.id))?.revokedReason).toBe('earlier');
+  });
+});
+
+describe('audit log', () => {
+  it('records every change with its actor, newest first, paged', async () => {
+    const { apiKeys, clock } = setup();
+    const { apiKey } = await apiKeys.create({ ...base, name: 'a', actorId: 'user_1' });
+    clock.advance(1);
+    await apiKeys.update(apiKey.id, { name: 'b', actorId: 'user_2' });
+    clock.advance(1);
+    const rolled = await apiKeys.roll(apiKey.id, { actorId: 'user_3', gracePeriodMs: 5 });
+    clock.advance(1);
+    await apiKeys.revoke(rolled.apiKey.id, { actorId: 'user_4', reason: 'done' });
+
+    const first = await apiKeys.auditLog({ consumerId: 'team_1', limit: 3 });
+    expect(first.nextCursor).not.toBeNull();
+    const second = await apiKeys.auditLog({
+      consumerId: 'team_1',
+      limit: 3,
+      cursor: first.nextCursor,
+    });
+    const all = [...first.items, ...second.items];
+    expect(all.map((e) => [e.action, e.actorId])).toEqual([
+      ['revoked', 'user_4'],
+      expect.arrayContaining([]) as never,
+      expect.arrayContaining([]) as never,
+      ['updated', 'user_2'],
+      ['created', 'user_1'],
+    ]);
+    expect(
+      all
+        .slice(1, 3)
+        .map((e) => e.action)
+        .sort(),
+    ).toEqual(['created', 'rolled']);
+    expect(all.find((e) => e.action === 'updated')?.details).toEqual({ fields: ['name'] });
+    expect(all.find((e) => e.action === 'rolled')).toMatchObject({
+      keyId: apiKey.id,
+      details: { newKeyId: rolled.apiKey.id, gracePeriodMs: 5 },
+    });
+    expect(second.nextCursor).toBeNull();
+    expect((await apiKeys.auditLog({ consumerId: 'team_2' })).items).toEqual([]);
+  });
+});

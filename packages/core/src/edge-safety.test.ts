@@ -1,0 +1,28 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+const src = fileURLToPath(new URL('.', import.meta.url));
+// The only modules allowed to use Node built-ins: picked by the `node` export condition.
+const NODE_ONLY = new Set(['hash/node.ts', 'storage/file-database.node.ts']);
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'test-support' ? [] : sources(path);
+    return /\.test(-d)?\.ts$/.test(entry.name) ? [] : [path];
+  });
+}
+
+it('core runs on edge runtimes: no Node built-in outside the node-only modules', () => {
+  const offenders = sources(src)
+    .map((path) => relative(src, path))
+    .filter((file) => !NODE_ONLY.has(file))
+    .filter((file) =>
+      /from ['"](node:|fs|path|crypto|os)['"/]|\bBuffer\./.test(
+        readFileSync(join(src, file), 'utf8'),
+      ),
+    );
+  expect(offenders).toEqual([]);
+});

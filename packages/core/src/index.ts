@@ -1,0 +1,64 @@
+export {
+  type ActorOptions,
+  type ApiKeys,
+  type ApiKeysOptions,
+  type AuditLogInput,
+  type CreateApiKeyInput,
+  createApiKeys,
+  type ListApiKeysInput,
+  type RevokeApiKeyInput,
+  type RevokeManyInput,
+  type RollApiKeyInput,
+  type ScopeOptions,
+  type UpdateApiKeyInput,
+  type VerifyOptions,
+} from './api-keys.js';
+export type { RandomSource } from './base62.js';
+export {
+  type InputIssue,
+  isLatchkeyError,
+  LATCHKEY_ERROR_CODES,
+  LatchkeyError,
+  type LatchkeyErrorCode,
+} from './errors.js';
+export type { JsonObject, JsonPrimitive, JsonValue } from './json.js';
+export {
+  isWellFormed,
+  KEY_BODY_LENGTH,
+  KEY_PATTERN,
+  keyPattern,
+  type ParsedKey,
+  parseKey,
+} from './key-format.js';
+export { createDrizzleStore, type DatabaseOption } from './storage/drizzle-store.js';
+export { type Migration, migrate } from './storage/migrate.js';
+export type {
+  KeyChanges,
+  KeyFilter,
+  KeyRef,
+  KeyStore,
+  RevokeManyFilter,
+  RowCursor,
+} from './storage/store.js';
+export type {
+  ApiKey,
+  ApiKeyStatus,
+  AuditEvent,
+  CreatedApiKey,
+  Page,
+  RejectedKey,
+  RolledApiKey,
+  VerifiedKey,
+  VerifyCode,
+  VerifyFailureCode,
+  VerifyResult,
+} from './types.js';
+export {
+  externalIdSchema,
+  gracePeriodSchema,
+  INPUT_LIMITS,
+  metadataSchema,
+  nameSchema,
+  reasonSchema,
+  timestampSchema,
+} from './validation.js';

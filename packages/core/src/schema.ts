@@ -1,0 +1,63 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { JsonObject } from './json.js';
+
+/**
+ * Latchkey's tables. A host app can add them to its own drizzle-kit schema
+ * (`export * from '@latchkey/core/schema'`) or let `createApiKeys` migrate them itself.
+ * Times are epoch milliseconds. No column holds anything from which a key can be rebuilt.
+ */
+export const apiKeysTable = sqliteTable(
+  'latchkey_keys',
+  {
+    id: text('id').primaryKey(),
+    /** SHA-256 (or HMAC-SHA-256) of the whole key, hex. */
+    hash: text('hash').notNull(),
+    /** The prefix and first body characters, e.g. `acme_3mQx`, for display. */
+    start: text('start').notNull(),
+    last4: text('last4').notNull(),
+    name: text('name').notNull(),
+    consumerId: text('consumer_id').notNull(),
+    ownerId: text('owner_id').notNull(),
+    permissions: text('permissions', { mode: 'json' }).$type<string[]>().notNull(),
+    metadata: text('metadata', { mode: 'json' }).$type<JsonObject>().notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    expiresAt: integer('expires_at'),
+    revokedAt: integer('revoked_at'),
+    revokedReason: text('revoked_reason'),
+    lastUsedAt: integer('last_used_at'),
+    /** The key this one replaced when it was made by `roll`. */
+    rolledFromId: text('rolled_from_id'),
+    /** The key that replaced this one when it was rolled. */
+    replacedById: text('replaced_by_id'),
+  },
+  (t) => [
+    uniqueIndex('latchkey_keys_hash_idx').on(t.hash),
+    index('latchkey_keys_consumer_created_idx').on(t.consumerId, t.createdAt, t.id),
+    index('latchkey_keys_owner_idx').on(t.ownerId),
+  ],
+);
+
+export const auditEventsTable = sqliteTable(
+  'latchkey_audit_events',
+  {
+    id: text('id').primaryKey(),
+    keyId: text('key_id').notNull(),
+    consumerId: text('consumer_id').notNull(),
+    /** Who made the change: a user id of the host app, or null for the system. */
+    actorId: text('actor_id'),
+    action: text('action').$type<AuditAction>().notNull(),
+    at: integer('at').notNull(),
+    details: text('details', { mode: 'json' }).$type<JsonObject>().notNull(),
+  },
+  (t) => [
+    index('latchkey_audit_consumer_at_idx').on(t.consumerId, t.at, t.id),
+    index('latchkey_audit_key_at_idx').on(t.keyId, t.at, t.id),
+  ],
+);
+
+export type AuditAction = 'created' | 'updated' | 'revoked' | 'rolled';
+
+export type ApiKeyRow = typeof apiKeysTable.$inferSelect;
+export type AuditEventRow = typeof auditEventsTable.$inferSelect;

@@ -1,0 +1,259 @@
+import { type Client, createClient } from '@libsql/client';
+import { and, desc, eq, getTableColumns, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { prepareFileDatabase } from '#file-database';
+import { type ApiKeyRow, apiKeysTable, auditEventsTable } from '../schema.js';
+import { migrate } from './migrate.js';
+import type { KeyFilter, KeyStore, RevokeManyFilter, RowCursor } from './store.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: any schema the host's drizzle database was made with
+export type LibSQLDrizzle = LibSQLDatabase<any> & { $client: Client };
+
+/** Where the keys live: a libsql URL (an embedded `file:` database by default) or the host's own. */
+export type DatabaseOption =
+  | {
+      /** `file:.data/latchkey.db` (folder and file are created), `:memory:`, or a remote libsql URL. */
+      url: string;
+      authToken?: string;
+      /** How long a write waits for another process's lock on a `file:` database. Default 5000 ms. */
+      busyTimeoutMs?: number;
+    }
+  | LibSQLDrizzle
+  | Client;
+
+const keys = apiKeysTable;
+const events = auditEventsTable;
+
+/** The `KeyStore` on drizzle-orm over libsql. Opens and migrates the database on `init`. */
+export function createDrizzleStore(database: DatabaseOption): KeyStore {
+  let db: LibSQLDrizzle | undefined;
+  let ownsClient = false;
+  let findByHashQuery: ReturnType<typeof prepareFindByHash> | undefined;
+
+  function ready(): LibSQLDrizzle {
+    if (db === undefined) throw new Error('Latchkey storage used before init()');
+    return db;
+  }
+
+  return {
+    async init() {
+      if (db !== undefined) return;
+      const opened = await open(database);
+      await migrate(opened.$client);
+      findByHashQuery = prepareFindByHash(opened);
+      db = opened;
+      ownsClient = !isDrizzle(database) && !isClient(database);
+    },
+
+    async findByHash(hash) {
+      ready();
+      return findByHashQuery?.get({ hash });
+    },
+
+    async findById(id) {
+      return ready().select().from(keys).where(eq(keys.id, id)).get();
+    },
+
+    async listKeys(consumerId, limit, after) {
+      return ready()
+        .select()
+        .from(keys)
+        .where(and(eq(keys.consumerId, consumerId), before(keys.createdAt, keys.id, after)))
+        .orderBy(desc(keys.createdAt), desc(keys.id))
+        .limit(limit);
+    },
+
+    async insertKey(row, event) {
+      const database = ready();
+      try {
+        await database.batch([
+          database.insert(keys).values(row),
+          database.insert(events).values(event),
+        ]);
+        return true;
+      } catch (error) {
+        if (isUniqueViolation(error)) return false;
+        throw error;
+      }
+    },
+
+    async updateKey(id, filter, changes, event) {
+      const database = ready();
+      const [updated] = await database.batch([
+        database.update(keys).set(changes).where(unrevoked(id, filter)).returning(),
+        insertIfChanged(database, events, event),
+      ]);
+      return updated[0];
+    },
+
+    async replaceKey(oldId, filter, changes, newRow, newEvents) {
+      const database = ready();
+      try {
+        const [replaced] = await database.batch([
+          database
+            .update(keys)
+            .set(changes)
+            .where(and(unrevoked(oldId, filter), isNull(keys.replacedById)))
+            .returning({ id: keys.id }),
+          insertIfChanged(database, keys, newRow),
+          ...newEvents.map((event) => insertIfChanged(database, events, event)),
+        ]);
+        return replaced.length === 1 ? 'replaced' : 'not-found';
+      } catch (error) {
+        if (isUniqueViolation(error)) return 'hash-taken';
+        throw error;
+      }
+    },
+
+    async findUnrevoked(filter: RevokeManyFilter) {
+      const conditions = [isNull(keys.revokedAt)];
+      if (filter.consumerId !== undefined) conditions.push(eq(keys.consumerId, filter.consumerId));
+      if (filter.ownerId !== undefined) conditions.push(eq(keys.ownerId, filter.ownerId));
+      return ready()
+        .select({ id: keys.id, consumerId: keys.consumerId })
+        .from(keys)
+        .where(and(...conditions));
+    },
+
+    async revokeKeys(targets, revokedAt, reason, eventFor) {
+      if (targets.length === 0) return [];
+      const database = ready();
+      const statements = targets.flatMap((target) => [
+        database
+          .update(keys)
+          .set({ revokedAt, revokedReason: reason, updatedAt: revokedAt })
+          .where(unrevoked(target.id, {}))
+          .returning(),
+        insertIfChanged(database, events, eventFor(target)),
+      ]);
+      const results = await batchOf(database, statements);
+      return results.flatMap((result, index) => (index % 2 === 0 ? (result as ApiKeyRow[]) : []));
+    },
+
+    async recordLastUsed(uses) {
+      if (uses.size === 0) return;
+      const database = ready();
+      const statements = [...uses].map(([id, at]) =>
+        database
+          .update(keys)
+          .set({ lastUsedAt: sql`max(coalesce(${keys.lastUsedAt}, 0), ${at})` })
+          .where(eq(keys.id, id)),
+      );
+      await batchOf(database, statements);
+    },
+
+    async listAuditEvents(filter, limit, after) {
+      return ready()
+        .select()
+        .from(events)
+        .where(
+          and(
+            eq(events.consumerId, filter.consumerId),
+            filter.keyId === undefined ? undefined : eq(events.keyId, filter.keyId),
+            before(events.at, events.id, after),
+          ),
+        )
+        .orderBy(desc(events.at), desc(events.id))
+        .limit(limit);
+    },
+
+    async close() {
+      if (db !== undefined && ownsClient) db.$client.close();
+      db = undefined;
+    },
+  };
+}
+
+type BatchItem = Parameters<LibSQLDrizzle['batch']>[0][number];
+
+/** A batch of a length known only at run time (drizzle's types want a non-empty tuple). */
+function batchOf(database: LibSQLDrizzle, statements: readonly unknown[]): Promise<unknown[]> {
+  return database.batch(statements as unknown as [BatchItem, ...BatchItem[]]);
+}
+
+function prepareFindByHash(db: LibSQLDrizzle) {
+  return db
+    .select()
+    .from(keys)
+    .where(eq(keys.hash, sql.placeholder('hash')))
+    .limit(1)
+    .prepare();
+}
+
+async function open(database: DatabaseOption): Promise<LibSQLDrizzle> {
+  if (isDrizzle(database)) return database;
+  if (isClient(database)) return drizzle(database) as LibSQLDrizzle;
+  await prepareFileDatabase(database.url);
+  const client = createClient({
+    url: database.url,
+    ...(database.authToken === undefined ? {} : { authToken: database.authToken }),
+    timeout: database.busyTimeoutMs ?? 5000,
+  });
+  try {
+    if (database.url.startsWith('file:')) await client.execute('PRAGMA journal_mode = WAL');
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+  return drizzle(client) as LibSQLDrizzle;
+}
+
+function isDrizzle(database: DatabaseOption): database is LibSQLDrizzle {
+  return '$client' in database && typeof database.select === 'function';
+}
+
+function isClient(database: DatabaseOption): database is Client {
+  return typeof (database as Client).execute === 'function' && !('$client' in database);
+}
+
+function unrevoked(id: string, filter: KeyFilter): SQL | undefined {
+  return and(
+    eq(keys.id, id),
+    isNull(keys.revokedAt),
+    filter.consumerId === undefined ? undefined : eq(keys.consumerId, filter.consumerId),
+  );
+}
+
+/** Rows strictly after `cursor` in newest-first order of (`at`, `id`). */
+function before(
+  atColumn: typeof keys.createdAt | typeof events.at,
+  idColumn: typeof keys.id | typeof events.id,
+  cursor: RowCursor | undefined,
+): SQL | undefined {
+  if (cursor === undefined) return undefined;
+  return or(lt(atColumn, cursor.at), and(eq(atColumn, cursor.at), lt(idColumn, cursor.id)));
+}
+
+/**
+ * `INSERT … SELECT … WHERE changes() = 1`: inserts the row only when the statement before it in
+ * the same batch changed a row. It lets a batch (one transaction, no interactive lock held across
+ * awaits) write a key's change and its audit event together, or neither.
+ */
+function insertIfChanged<T extends SQLiteTable>(
+  database: LibSQLDrizzle,
+  table: T,
+  row: T['$inferInsert'],
+) {
+  const columns = Object.entries(getTableColumns(table));
+  const values = row as Record<string, unknown>;
+  const names = columns.map(([, column]) => sql.identifier(column.name));
+  const params = columns.map(([property, column]) => {
+    const value = values[property];
+    return value === undefined || value === null
+      ? sql`null`
+      : sql`${column.mapToDriverValue(value)}`;
+  });
+  return database.run(
+    sql`insert into ${table} (${sql.join(names, sql`, `)}) select ${sql.join(params, sql`, `)} where changes() = 1`,
+  );
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) return true;
+    if (/UNIQUE constraint failed/.test(cause.message)) return true;
+  }
+  return false;
+}

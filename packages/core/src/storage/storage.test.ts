@@ -1,0 +1,171 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createClient } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readMigrations } from '../../../../scripts/embed-migrations.mjs';
+import { createApiKeys } from '../api-keys.js';
+import { generateKey } from '../key-format.js';
+import { MIGRATIONS } from '../migrations.generated.js';
+import { apiKeysTable } from '../schema.js';
+import { base, PERMISSIONS } from '../test-support/fixtures.js';
+import { tempDatabase } from '../test-support/temp-database.js';
+
+const temp: { remove: () => void }[] = [];
+afterEach(() => {
+  for (const t of temp.splice(0)) t.remove();
+});
+function tempDb() {
+  const database = tempDatabase();
+  temp.push(database);
+  return database;
+}
+
+describe('the embedded default', () => {
+  it('creates the folder and the file, migrates, and reopens an existing file', async () => {
+    const database = tempDb();
+    const nested = join(database.path, '..', 'a', 'b', 'keys.db');
+    const first = createApiKeys({ database: { url: `file:${nested}` }, permissions: PERMISSIONS });
+    const { key } = await first.create({ ...base, name: 'a' });
+    await first.close();
+    expect(existsSync(nested)).toBe(true);
+
+    const second = createApiKeys({ database: { url: `file:${nested}` }, permissions: PERMISSIONS });
+    expect((await second.verify(key)).valid).toBe(true);
+    await second.close();
+  });
+
+  it('two processes opening a new file at once both migrate it safely', async () => {
+    const database = tempDb();
+    const instances = [0, 1, 2].map(() => createApiKeys({ database: { url: database.url } }));
+    await Promise.all(instances.map((i) => i.ready()));
+    const { key } = await (instances[0] as (typeof instances)[0]).create({ ...base, name: 'a' });
+    for (const i of instances) expect((await i.verify(key)).valid).toBe(true);
+    await Promise.all(instances.map((i) => i.close()));
+  });
+
+  it('works on the host’s own drizzle database and libsql client, which it does not close', async () => {
+    const database = tempDb();
+    const client = createClient({ url: database.url });
+    const viaDrizzle = createApiKeys({ database: drizzle(client) });
+    const { key, apiKey } = await viaDrizzle.create({ ...base, name: 'a' });
+    await viaDrizzle.close();
+    const viaClient = createApiKeys({ database: client });
+    expect((await viaClient.verify(key)).valid).toBe(true);
+    await viaClient.close();
+    // the host's client is still open, and the host can query Latchkey's table with the schema
+    const rows = await drizzle(client).select().from(apiKeysTable);
+    expect(rows.map((r) => r.id)).toEqual([apiKey.id]);
+    client.close();
+  });
+
+  it('ships the SQL that drizzle-kit generated from the schema', () => {
+    const folder = new URL('../../drizzle/', import.meta.url).pathname;
+    expect(MIGRATIONS).toEqual(readMigrations(folder));
+    expect(MIGRATIONS.length).toBeGreaterThan(0);
+  });
+});
+
+describe('secrets are never stored or logged', () => {
+  it('the key is not in the database file, its WAL, or any console output', async () => {
+    const database = tempDb();
+    const logged: string[] = [];
+    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        logged.push(args.map(String).join(' '));
+      });
+    }
+    const apiKeys = createApiKeys({ database: { url: database.url }, permissions: PERMISSIONS });
+    const created = await apiKeys.create({ ...base, name: 'a', permissions: ['invoices:read'] });
+    await apiKeys.verify(created.key);
+    const rolled = await apiKeys.roll(created.apiKey.id, { gracePeriodMs: 1000 });
+    await apiKeys.verify(rolled.key);
+    await apiKeys.update(rolled.apiKey.id, { name: 'b' });
+    await apiKeys.flush();
+
+    const files = readdirSync(join(database.path, '..'));
+    const bytes = files.map((f) => readFileSync(join(database.path, '..', f)).toString('latin1'));
+    for (const secret of [created.key, rolled.key]) {
+      const hidden = secret.slice(9, -4); // what `start` and `last4` do not show
+      for (const content of bytes) {
+        expect(content).not.toContain(hidden);
+        expect(content).not.toContain(secret);
+      }
+      expect(logged.join('\n')).not.toContain(hidden);
+    }
+    await apiKeys.close();
+    vi.restoreAllMocks();
+  });
+});
+
+describe('storage faults', () => {
+  async function closedPort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    await new Promise((resolve) => server.close(resolve));
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  it('an unreachable remote database raises STORAGE_UNAVAILABLE, never a result', async () => {
+    const port = await closedPort();
+    const apiKeys = createApiKeys({ database: { url: `http://127.0.0.1:${port}` } });
+    const key = generateKey('lk', (bytes) => crypto.getRandomValues(bytes));
+    await expect(apiKeys.verify(key)).rejects.toMatchObject({
+      name: 'LatchkeyError',
+      code: 'STORAGE_UNAVAILABLE',
+    });
+    await expect(apiKeys.create({ ...base, name: 'a' })).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
+    await apiKeys.close();
+  });
+
+  it('a file that is not a database raises STORAGE_UNAVAILABLE', async () => {
+    const database = tempDb();
+    writeFileSync(database.path, 'this is not sqlite'.repeat(100));
+    const apiKeys = createApiKeys({ database: { url: database.url } });
+    await expect(apiKeys.list({ consumerId: 'team_1' })).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
+  });
+
+  it('a failed open is retried by the next call', async () => {
+    const database = tempDb();
+    const blocked = join(database.path, '..', 'blocked');
+    writeFileSync(blocked, 'a file where a folder should be');
+    const url = `file:${join(blocked, 'keys.db')}`;
+    const apiKeys = createApiKeys({ database: { url } });
+    await expect(apiKeys.ready()).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    await import('node:fs/promises').then((fs) => fs.rm(blocked));
+    mkdirSync(blocked);
+    await apiKeys.ready();
+    expect((await apiKeys.create({ ...base, name: 'a' })).key).toMatch(/^lk_/);
+    await apiKeys.close();
+  });
+
+  it('storage lost after start: verify raises STORAGE_UNAVAILABLE; a background flush reports and retries', async () => {
+    const database = tempDb();
+    const client = createClient({ url: database.url });
+    const errors: unknown[] = [];
+    const apiKeys = createApiKeys({
+      database: client,
+      cache: { ttlMs: 0 },
+      onBackgroundError: (error) => errors.push(error),
+    });
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a' });
+    expect((await apiKeys.verify(key)).valid).toBe(true);
+    client.close();
+    await expect(apiKeys.verify(key)).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    await apiKeys.flush(); // must not throw
+    expect(errors).toHaveLength(1);
+
+    // the pending lastUsedAt survives the failure and lands once storage is back
+    const reopened = createClient({ url: database.url });
+    const check = createApiKeys({ database: reopened });
+    expect((await check.get(apiKey.id))?.lastUsedAt).toBeNull();
+    await check.close();
+    reopened.close();
+  });
+});

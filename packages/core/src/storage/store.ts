@@ -1,0 +1,91 @@
+import type { ApiKeyRow, AuditEventRow } from '../schema.js';
+
+/** A position in a newest-first listing: the last row of the previous page. */
+export interface RowCursor {
+  at: number;
+  id: string;
+}
+
+export interface KeyFilter {
+  /** Only a key of this consumer; another consumer's key is treated as absent. */
+  consumerId?: string;
+}
+
+export type KeyChanges = Partial<
+  Pick<
+    ApiKeyRow,
+    | 'name'
+    | 'permissions'
+    | 'metadata'
+    | 'enabled'
+    | 'expiresAt'
+    | 'revokedAt'
+    | 'revokedReason'
+    | 'replacedById'
+  >
+> &
+  Pick<ApiKeyRow, 'updatedAt'>;
+
+export type KeyRef = Pick<ApiKeyRow, 'id' | 'consumerId'>;
+
+export interface RevokeManyFilter {
+  consumerId?: string;
+  ownerId?: string;
+}
+
+/**
+ * The narrow storage interface Latchkey runs on. Every method either does what it says or throws
+ * (any storage fault); `createApiKeys` turns faults into `STORAGE_UNAVAILABLE`. Writes that change a
+ * key also write its audit event, atomically: both happen or neither.
+ */
+export interface KeyStore {
+  /** Creates or migrates what the store needs. Called once, lazily, before first use. */
+  init(): Promise<void>;
+  /** The verification read: one indexed lookup by hash. */
+  findByHash(hash: string): Promise<ApiKeyRow | undefined>;
+  findById(id: string): Promise<ApiKeyRow | undefined>;
+  /** A consumer's keys, newest first. */
+  listKeys(consumerId: string, limit: number, after?: RowCursor): Promise<ApiKeyRow[]>;
+  /** Inserts a key and its event; `false` (and nothing written) when its hash or id is taken. */
+  insertKey(row: ApiKeyRow, event: AuditEventRow): Promise<boolean>;
+  /**
+   * Changes a key that is not revoked (and belongs to `filter.consumerId`, when given) and writes
+   * the event; the changed row, or `undefined` when no such key (nothing written).
+   */
+  updateKey(
+    id: string,
+    filter: KeyFilter,
+    changes: KeyChanges,
+    event: AuditEventRow,
+  ): Promise<ApiKeyRow | undefined>;
+  /**
+   * Replaces an unrevoked, not yet replaced key: applies `changes` to the old key and inserts the new
+   * one, with both events. `'replaced'` when done; `'not-found'` when the old key no longer
+   * qualifies; `'hash-taken'` when the new key's hash or id exists. Nothing is written unless done.
+   */
+  replaceKey(
+    oldId: string,
+    filter: KeyFilter,
+    changes: KeyChanges,
+    newRow: ApiKeyRow,
+    events: AuditEventRow[],
+  ): Promise<'replaced' | 'not-found' | 'hash-taken'>;
+  /** The unrevoked keys matching every given field of the filter. */
+  findUnrevoked(filter: RevokeManyFilter): Promise<KeyRef[]>;
+  /** Revokes each key still unrevoked, with its event; the rows revoked by this call. */
+  revokeKeys(
+    keys: readonly KeyRef[],
+    revokedAt: number,
+    reason: string | null,
+    eventFor: (key: KeyRef) => AuditEventRow,
+  ): Promise<ApiKeyRow[]>;
+  /** Moves `lastUsedAt` forward (never back) for each key. */
+  recordLastUsed(uses: ReadonlyMap<string, number>): Promise<void>;
+  /** A consumer's audit events (optionally of one key), newest first. */
+  listAuditEvents(
+    filter: { consumerId: string; keyId?: string },
+    limit: number,
+    after?: RowCursor,
+  ): Promise<AuditEventRow[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,100 @@
+import type { JsonObject } from './json.js';
+import type { AuditAction } from './schema.js';
+
+/** Where a key stands now. Derived from the record and the clock, never stored. */
+export type ApiKeyStatus = 'active' | 'disabled' | 'expired' | 'revoked';
+
+/**
+ * What Latchkey tells about a key: never the secret, never its hash. Times are epoch
+ * milliseconds, so the object is JSON-safe as it is.
+ */
+export interface ApiKey<TPermission extends string = string> {
+  id: string;
+  name: string;
+  consumerId: string;
+  ownerId: string;
+  /** The prefix and first characters of the key, e.g. `acme_3mQx`. */
+  start: string;
+  /** The last four characters of the key. */
+  last4: string;
+  permissions: TPermission[];
+  metadata: JsonObject;
+  enabled: boolean;
+  status: ApiKeyStatus;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  revokedReason: string | null;
+  lastUsedAt: number | null;
+  /** The key this one replaced (set on keys made by `roll`). */
+  rolledFromId: string | null;
+  /** The key that replaced this one (set on rolled keys). */
+  replacedById: string | null;
+}
+
+/** A key as `create` and `roll` return it: the only moment the secret exists outside the caller. */
+export interface CreatedApiKey<TPermission extends string = string> {
+  /** The secret. Show it once; it cannot be recovered. */
+  key: string;
+  apiKey: ApiKey<TPermission>;
+}
+
+export interface RolledApiKey<TPermission extends string = string>
+  extends CreatedApiKey<TPermission> {
+  /** The old key, now expiring at the end of the grace period. */
+  previous: ApiKey<TPermission>;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass to the next call to continue; `null` on the last page. */
+  nextCursor: string | null;
+}
+
+export interface AuditEvent {
+  id: string;
+  keyId: string;
+  consumerId: string;
+  /** The user who made the change, or `null` when the host did not say. */
+  actorId: string | null;
+  action: AuditAction;
+  at: number;
+  details: JsonObject;
+}
+
+export type VerifyFailureCode =
+  | 'MALFORMED'
+  | 'NOT_FOUND'
+  | 'REVOKED'
+  | 'EXPIRED'
+  | 'DISABLED'
+  | 'INSUFFICIENT_PERMISSIONS';
+
+/** Every outcome code of a verification; `MISSING` comes only from the request helpers. */
+export type VerifyCode = 'VALID' | VerifyFailureCode;
+
+export interface VerifiedKey<TPermission extends string = string> {
+  valid: true;
+  code: 'VALID';
+  keyId: string;
+  consumerId: string;
+  ownerId: string;
+  name: string;
+  permissions: readonly TPermission[];
+  metadata: Readonly<JsonObject>;
+  expiresAt: number | null;
+}
+
+export interface RejectedKey {
+  valid: false;
+  code: VerifyFailureCode;
+  /** Set when the key was found (revoked, expired, disabled, lacking permissions). */
+  keyId?: string;
+  /** For `INSUFFICIENT_PERMISSIONS`: the required permissions the key does not hold. */
+  missingPermissions?: readonly string[];
+}
+
+export type VerifyResult<TPermission extends string = string> =
+  | VerifiedKey<TPermission>
+  | RejectedKey;

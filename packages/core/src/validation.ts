@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { type InputIssue, LatchkeyError } from './errors.js';
+import type { JsonObject } from './json.js';
+
+/** Bounds on every input, so that no caller can store unbounded data through Latchkey. */
+export const INPUT_LIMITS = {
+  nameMaxLength: 100,
+  idMaxLength: 255,
+  reasonMaxLength: 500,
+  metadataMaxBytes: 4096,
+  pageSizeDefault: 20,
+  pageSizeMax: 100,
+  /** The longest grace period `roll` accepts: 30 days. */
+  gracePeriodMaxMs: 30 * 24 * 60 * 60 * 1000,
+} as const;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const MAX_TIMESTAMP = 8.64e15;
+
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1, { error: 'Name must not be empty.' })
+  .max(INPUT_LIMITS.nameMaxLength, {
+    error: `Name must be at most ${INPUT_LIMITS.nameMaxLength} characters.`,
+  })
+  .refine((name) => !CONTROL_CHARACTERS.test(name), {
+    error: 'Name must not contain control characters.',
+  });
+
+/** A consumer, owner or actor id of the host app. */
+export const externalIdSchema = z
+  .string()
+  .min(1, { error: 'Must not be empty.' })
+  .max(INPUT_LIMITS.idMaxLength, {
+    error: `Must be at most ${INPUT_LIMITS.idMaxLength} characters.`,
+  });
+
+export const reasonSchema = z
+  .string()
+  .trim()
+  .max(INPUT_LIMITS.reasonMaxLength, {
+    error: `Reason must be at most ${INPUT_LIMITS.reasonMaxLength} characters.`,
+  });
+
+const jsonObjectSchema = z.record(z.string(), z.json());
+const utf8 = new TextEncoder();
+
+/**
+ * A JSON object of at most `metadataMaxBytes` once serialised. The size is checked before the
+ * structure, which bounds the depth the structural check can recurse into.
+ */
+export const metadataSchema = z.unknown().transform((value, ctx): JsonObject => {
+  let serialised: string | undefined;
+  try {
+    serialised = JSON.stringify(value);
+  } catch {
+    serialised = undefined;
+  }
+  if (
+    serialised === undefined ||
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value)
+  ) {
+    ctx.addIssue({ code: 'custom', message: 'Metadata must be a JSON object.' });
+    return z.NEVER;
+  }
+  if (utf8.encode(serialised).length > INPUT_LIMITS.metadataMaxBytes) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `Metadata must be at most ${INPUT_LIMITS.metadataMaxBytes} bytes as JSON.`,
+    });
+    return z.NEVER;
+  }
+  const parsed = jsonObjectSchema.safeParse(value);
+  if (!parsed.success) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'Metadata must hold only JSON values (strings, finite numbers, booleans, null, arrays, plain objects).',
+    });
+    return z.NEVER;
+  }
+  return parsed.data as JsonObject;
+});
+
+/** A point in time as a `Date` or epoch milliseconds; parsed to epoch milliseconds. */
+export const timestampSchema = z
+  .union([z.date(), z.number()])
+  .transform((value) => (typeof value === 'number' ? value : value.getTime()))
+  .refine((ms) => Number.isInteger(ms) && Math.abs(ms) <= MAX_TIMESTAMP, {
+    error: 'Must be a valid date or a whole number of epoch milliseconds.',
+  });
+
+export const cursorSchema = z.string().max(512);
+
+export const pageSizeSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(INPUT_LIMITS.pageSizeMax, { error: `At most ${INPUT_LIMITS.pageSizeMax} per page.` });
+
+export const gracePeriodSchema = z
+  .number()
+  .int()
+  .min(0, { error: 'Grace period must not be negative.' })
+  .max(INPUT_LIMITS.gracePeriodMaxMs, { error: 'Grace period must be at most 30 days.' });
+
+/** A list of the app's declared permissions, without duplicates. */
+export function permissionsSchema<P extends string>(declared: readonly P[]) {
+  const known = new Set<string>(declared);
+  return z
+    .array(z.string())
+    .max(Math.max(declared.length, 1) * 4, { error: 'Too many permissions.' })
+    .superRefine((list, ctx) => {
+      list.forEach((permission, index) => {
+        if (!known.has(permission)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index],
+            message: `Unknown permission ${JSON.stringify(permission.slice(0, 100))}; declared: ${declared.join(', ') || '(none)'}.`,
+          });
+        }
+      });
+    })
+    .transform((list) => [...new Set(list)] as P[]);
+}
+
+/** Parses `input` or throws `INVALID_INPUT` listing every problem; never returns partial data. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw invalidInput(
+    result.error.issues.map((issue) => ({
+      path: issue.path.filter((part): part is string | number => typeof part !== 'symbol'),
+      message: issue.message,
+    })),
+  );
+}
+
+export function invalidInput(issues: InputIssue[]): LatchkeyError {
+  const summary = issues
+    .map((issue) =>
+      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    )
+    .join('; ');
+  return new LatchkeyError('INVALID_INPUT', { message: `Invalid input: ${summary}`, issues });
+}

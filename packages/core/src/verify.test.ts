@@ -1,0 +1,211 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createApiKeys } from './api-keys.js';
+import { generateKey } from './key-format.js';
+import { createDrizzleStore } from './storage/drizzle-store.js';
+import { base, countCalls, manualClock, PERMISSIONS, setup } from './test-support/fixtures.js';
+import { tempDatabase } from './test-support/temp-database.js';
+
+/** `setup()` whose storage counts its calls. */
+function counted(cache: { ttlMs?: number; maxEntries?: number } = {}) {
+  const database = tempDatabase();
+  onTestFinished(database.remove);
+  const { store, calls } = countCalls(createDrizzleStore({ url: database.url }));
+  const clock = manualClock();
+  return { ...setup({ storage: store, clock: clock.now, cache }), clock, calls };
+}
+
+describe('verify: every outcome code', () => {
+  it('VALID carries who the key acts for', async () => {
+    const { apiKeys, clock } = setup();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'worker',
+      permissions: ['invoices:read', 'reports:read'],
+      metadata: { plan: 'pro' },
+      expiresAt: clock.now() + 60_000,
+    });
+    expect(await apiKeys.verify(key, { permissions: ['invoices:read'] })).toEqual({
+      valid: true,
+      code: 'VALID',
+      keyId: apiKey.id,
+      consumerId: 'team_1',
+      ownerId: 'user_1',
+      name: 'worker',
+      permissions: ['invoices:read', 'reports:read'],
+      metadata: { plan: 'pro' },
+      expiresAt: clock.now() + 60_000,
+    });
+  });
+
+  it('MALFORMED for bad shape or checksum, without touching storage', async () => {
+    const { apiKeys, calls } = counted();
+    const { key } = await apiKeys.create({ ...base, name: 'a' });
+    calls.clear();
+    const typo = `${key.slice(0, 12)}${key[12] === 'x' ? 'y' : 'x'}${key.slice(13)}`;
+    for (const bad of [typo, '', 'Bearer x', 'a'.repeat(10_000), undefined, 42, { key }]) {
+      expect(await apiKeys.verify(bad)).toEqual({ valid: false, code: 'MALFORMED' });
+    }
+    expect(calls.size).toBe(0);
+  });
+
+  it('NOT_FOUND for a well-formed unknown key (of any prefix)', async () => {
+    const { apiKeys } = setup();
+    const random = (bytes: Uint8Array) => crypto.getRandomValues(bytes);
+    expect(await apiKeys.verify(generateKey('acme', random))).toEqual({
+      valid: false,
+      code: 'NOT_FOUND',
+    });
+    expect((await apiKeys.verify(generateKey('other_live', random))).code).toBe('NOT_FOUND');
+  });
+
+  it('REVOKED, DISABLED and EXPIRED, with the key id', async () => {
+    const { apiKeys, clock } = setup();
+    const revoked = await apiKeys.create({ ...base, name: 'r' });
+    await apiKeys.revoke(revoked.apiKey.id);
+    const disabled = await apiKeys.create({ ...base, name: 'd', enabled: false });
+    const expiring = await apiKeys.create({ ...base, name: 'e', expiresAt: clock.now() + 1000 });
+
+    expect(await apiKeys.verify(revoked.key)).toEqual({
+      valid: false,
+      code: 'REVOKED',
+      keyId: revoked.apiKey.id,
+    });
+    expect(await apiKeys.verify(disabled.key)).toEqual({
+      valid: false,
+      code: 'DISABLED',
+      keyId: disabled.apiKey.id,
+    });
+    clock.advance(999);
+    expect((await apiKeys.verify(expiring.key)).valid).toBe(true);
+    clock.advance(1);
+    expect(await apiKeys.verify(expiring.key)).toEqual({
+      valid: false,
+      code: 'EXPIRED',
+      keyId: expiring.apiKey.id,
+    });
+    expect((await apiKeys.get(expiring.apiKey.id))?.status).toBe('expired');
+  });
+
+  it('INSUFFICIENT_PERMISSIONS names what is missing', async () => {
+    const { apiKeys } = setup();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      permissions: ['invoices:read'],
+    });
+    expect(await apiKeys.verify(key, { permissions: ['invoices:read', 'invoices:write'] })).toEqual(
+      {
+        valid: false,
+        code: 'INSUFFICIENT_PERMISSIONS',
+        keyId: apiKey.id,
+        missingPermissions: ['invoices:write'],
+      },
+    );
+    expect((await apiKeys.verify(key, { permissions: [] })).valid).toBe(true);
+  });
+
+  it('checks revoked before disabled before expired before permissions', async () => {
+    const { apiKeys, clock } = setup();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      enabled: false,
+      expiresAt: clock.now() + 1,
+    });
+    clock.advance(1);
+    const wants = { permissions: ['invoices:write'] } as const;
+    expect((await apiKeys.verify(key, wants)).code).toBe('DISABLED');
+    await apiKeys.revoke(apiKey.id);
+    expect((await apiKeys.verify(key, wants)).code).toBe('REVOKED');
+  });
+
+  it('a key hashed under a secret verifies only with that secret', async () => {
+    const database = tempDatabase();
+    const withSecret = createApiKeys({ database: { url: database.url }, secret: 'pepper' });
+    const { key } = await withSecret.create({ ...base, name: 'a' });
+    expect((await withSecret.verify(key)).valid).toBe(true);
+    await withSecret.close();
+    const withoutSecret = createApiKeys({ database: { url: database.url } });
+    expect((await withoutSecret.verify(key)).code).toBe('NOT_FOUND');
+    await withoutSecret.close();
+    database.remove();
+  });
+});
+
+describe('verify: what it costs', () => {
+  it('a valid key is one indexed read and no write; cached, it is no read at all', async () => {
+    const { apiKeys, calls } = counted();
+    const { key } = await apiKeys.create({ ...base, name: 'a' });
+    calls.clear();
+    expect((await apiKeys.verify(key)).valid).toBe(true);
+    expect(Object.fromEntries(calls)).toEqual({ findByHash: 1 });
+    for (let i = 0; i < 100; i++) expect((await apiKeys.verify(key)).valid).toBe(true);
+    expect(Object.fromEntries(calls)).toEqual({ findByHash: 1 });
+  });
+
+  it('with the cache off (ttlMs 0) every call is exactly one read', async () => {
+    const { apiKeys, calls } = counted({ ttlMs: 0 });
+    const { key } = await apiKeys.create({ ...base, name: 'a' });
+    calls.clear();
+    for (let i = 0; i < 5; i++) await apiKeys.verify(key);
+    expect(Object.fromEntries(calls)).toEqual({ findByHash: 5 });
+  });
+
+  it('concurrent cold verifications of one key share a single read', async () => {
+    const { apiKeys, calls } = counted();
+    const { key } = await apiKeys.create({ ...base, name: 'a' });
+    calls.clear();
+    const results = await Promise.all(Array.from({ length: 50 }, () => apiKeys.verify(key)));
+    expect(results.every((r) => r.valid)).toBe(true);
+    expect(calls.get('findByHash')).toBe(1);
+  });
+
+  it('lastUsedAt is written in one batch on flush, not per verification', async () => {
+    const { apiKeys, calls, clock } = counted();
+    const a = await apiKeys.create({ ...base, name: 'a' });
+    const b = await apiKeys.create({ ...base, name: 'b' });
+    calls.clear();
+    for (let i = 0; i < 100; i++) {
+      clock.advance(1);
+      await apiKeys.verify(i % 2 === 0 ? a.key : b.key);
+    }
+    expect(calls.get('recordLastUsed')).toBeUndefined();
+    await apiKeys.flush();
+    expect(calls.get('recordLastUsed')).toBe(1);
+    expect((await apiKeys.get(a.apiKey.id))?.lastUsedAt).toBe(clock.now() - 1);
+    expect((await apiKeys.get(b.apiKey.id))?.lastUsedAt).toBe(clock.now());
+    await apiKeys.flush();
+    expect(calls.get('recordLastUsed')).toBe(1); // nothing new, nothing written
+  });
+
+  it('the cache is bounded: the oldest entry is dropped', async () => {
+    const { apiKeys, calls } = counted({ maxEntries: 2 });
+    const keys = await Promise.all(
+      ['a', 'b', 'c'].map((name) => apiKeys.create({ ...base, name })),
+    );
+    calls.clear();
+    for (const { key } of keys) await apiKeys.verify(key);
+    await apiKeys.verify(keys[2]?.key);
+    await apiKeys.verify(keys[1]?.key);
+    expect(calls.get('findByHash')).toBe(3);
+    await apiKeys.verify(keys[0]?.key);
+    expect(calls.get('findByHash')).toBe(4);
+  });
+
+  it('another process’s revocation is seen once the cache TTL has passed', async () => {
+    const database = tempDatabase();
+    const clock = manualClock();
+    const options = { database: { url: database.url }, permissions: PERMISSIONS, clock: clock.now };
+    const here = createApiKeys({ ...options, cache: { ttlMs: 10_000 } });
+    const elsewhere = createApiKeys(options);
+    const { key, apiKey } = await here.create({ ...base, name: 'a' });
+    expect((await here.verify(key)).valid).toBe(true);
+    await elsewhere.revoke(apiKey.id);
+    clock.advance(9_999);
+    expect((await here.verify(key)).valid).toBe(true); // documented: within the TTL
+    clock.advance(1);
+    expect((await here.verify(key)).code).toBe('REVOKED');
+    await Promise.all([here.close(), elsewhere.close()]);
+    database.remove();
+  });
+});
