@@ -21,6 +21,7 @@ export {
   LatchkeyError,
   type LatchkeyErrorCode,
 } from './errors.js';
+export { AUTH_FAILURE_MESSAGES, AUTH_FAILURE_STATUS } from './http-status.js';
 export type { JsonObject, JsonPrimitive, JsonValue } from './json.js';
 export {
   isWellFormed,
@@ -44,8 +45,10 @@ export type {
   ApiKey,
   ApiKeyStatus,
   AuditEvent,
+  AuthFailureCode,
   CreatedApiKey,
   Page,
+  RateLimitState,
   RejectedKey,
   RolledApiKey,
   VerifiedKey,

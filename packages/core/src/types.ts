@@ -69,10 +69,27 @@ export type VerifyFailureCode =
   | 'REVOKED'
   | 'EXPIRED'
   | 'DISABLED'
-  | 'INSUFFICIENT_PERMISSIONS';
+  | 'INSUFFICIENT_PERMISSIONS'
+  | 'RATE_LIMITED'
+  | 'USAGE_EXCEEDED';
 
-/** Every outcome code of a verification; `MISSING` comes only from the request helpers. */
+/** Every outcome code of a verification. */
 export type VerifyCode = 'VALID' | VerifyFailureCode;
+
+/** Why a request was not authenticated: a verification failure, or no key at all. */
+export type AuthFailureCode = VerifyFailureCode | 'MISSING';
+
+/** The state of the rate limit a verification spent from, after spending. */
+export interface RateLimitState {
+  /** The limit's name (`"default"` unless the verification named another). */
+  name: string;
+  /** Requests allowed per window. */
+  limit: number;
+  /** Left in the current window. */
+  remaining: number;
+  /** When the current window ends, epoch ms. */
+  resetAt: number;
+}
 
 export interface VerifiedKey<TPermission extends string = string> {
   valid: true;
@@ -84,6 +101,10 @@ export interface VerifiedKey<TPermission extends string = string> {
   permissions: readonly TPermission[];
   metadata: Readonly<JsonObject>;
   expiresAt: number | null;
+  /** Set when the key has a rate limit: the window after this call. */
+  rateLimit?: RateLimitState;
+  /** Set when the key has a usage limit: uses left after this call. */
+  remaining?: number;
 }
 
 export interface RejectedKey {
@@ -93,6 +114,10 @@ export interface RejectedKey {
   keyId?: string;
   /** For `INSUFFICIENT_PERMISSIONS`: the required permissions the key does not hold. */
   missingPermissions?: readonly string[];
+  /** For `RATE_LIMITED` (and `USAGE_EXCEEDED` with a refill): when trying again can succeed. */
+  retryAfterMs?: number;
+  /** For `RATE_LIMITED`: the window that refused the call. */
+  rateLimit?: RateLimitState;
 }
 
 export type VerifyResult<TPermission extends string = string> =
