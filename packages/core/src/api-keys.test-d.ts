@@ -31,7 +31,14 @@ test('the verify result narrows on `valid`', async () => {
     expectTypeOf(result.permissions).toEqualTypeOf<readonly 'a'[]>();
   } else {
     expectTypeOf(result.code).toEqualTypeOf<
-      'MALFORMED' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'INSUFFICIENT_PERMISSIONS'
+      | 'MALFORMED'
+      | 'NOT_FOUND'
+      | 'REVOKED'
+      | 'EXPIRED'
+      | 'DISABLED'
+      | 'INSUFFICIENT_PERMISSIONS'
+      | 'RATE_LIMITED'
+      | 'USAGE_EXCEEDED'
     >();
     // @ts-expect-error a rejected key has no consumer
     void result.consumerId;
