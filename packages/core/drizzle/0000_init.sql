@@ -16,7 +16,12 @@ CREATE TABLE `latchkey_keys` (
 	`revoked_reason` text,
 	`last_used_at` integer,
 	`rolled_from_id` text,
-	`replaced_by_id` text
+	`replaced_by_id` text,
+	`rate_limits` text DEFAULT '[]' NOT NULL,
+	`remaining` integer,
+	`refill_amount` integer,
+	`refill_interval_ms` integer,
+	`last_refill_at` integer
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `latchkey_keys_hash_idx` ON `latchkey_keys` (`hash`);--> statement-breakpoint
@@ -33,4 +38,12 @@ CREATE TABLE `latchkey_audit_events` (
 );
 --> statement-breakpoint
 CREATE INDEX `latchkey_audit_consumer_at_idx` ON `latchkey_audit_events` (`consumer_id`,`at`,`id`);--> statement-breakpoint
-CREATE INDEX `latchkey_audit_key_at_idx` ON `latchkey_audit_events` (`key_id`,`at`,`id`);
+CREATE INDEX `latchkey_audit_key_at_idx` ON `latchkey_audit_events` (`key_id`,`at`,`id`);--> statement-breakpoint
+CREATE TABLE `latchkey_usage` (
+	`key_id` text NOT NULL,
+	`consumer_id` text NOT NULL,
+	`day` text NOT NULL,
+	`code` text NOT NULL,
+	`count` integer NOT NULL,
+	PRIMARY KEY(`key_id`, `day`, `code`)
+);

@@ -6,22 +6,24 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { isLatchkeyError, LatchkeyError } from './errors.js';
 import { newEventId, newKeyId } from './ids.js';
 import type { JsonObject } from './json.js';
-import { assertPrefix, displayParts, generateKey, isWellFormed } from './key-format.js';
-import { LastUsedRecorder } from './last-used.js';
-import type { ApiKeyRow, AuditEventRow } from './schema.js';
+import { assertPrefix, displayParts, generateKey } from './key-format.js';
+import { FixedWindowRateLimiter } from './rate-limiter.js';
+import { toApiKey, toAuditEvent } from './records.js';
+import type { ApiKeyRow, AuditEventRow, RateLimit } from './schema.js';
 import { createDrizzleStore, type DatabaseOption } from './storage/drizzle-store.js';
 import type { KeyChanges, KeyStore } from './storage/store.js';
 import type {
   ApiKey,
-  ApiKeyStatus,
   AuditEvent,
   CreatedApiKey,
   Page,
-  RejectedKey,
+  Refill,
   RolledApiKey,
-  VerifiedKey,
+  UsageDay,
+  VerifyCode,
   VerifyResult,
 } from './types.js';
+import { UsageRecorder } from './usage-recorder.js';
 import {
   cursorSchema,
   externalIdSchema,
@@ -33,9 +35,13 @@ import {
   pageSizeSchema,
   parseInput,
   permissionsSchema,
+  rateLimitsSchema,
   reasonSchema,
+  refillSchema,
+  remainingSchema,
   timestampSchema,
 } from './validation.js';
+import { type CachedKey, createVerifier, type VerifyOptions } from './verifier.js';
 
 export interface ApiKeysOptions<TPermissions extends readonly string[]> {
   /**
@@ -63,9 +69,14 @@ export interface ApiKeysOptions<TPermissions extends readonly string[]> {
     /** The most records held; the oldest go first. Default 10 000. */
     maxEntries?: number;
   };
-  /** How often `lastUsedAt` is written, batched, in the background. Default 5 000 ms. */
-  lastUsedFlushIntervalMs?: number;
-  /** Called with background faults (a failed `lastUsedAt` flush, which is retried). Default `console.error`. */
+  /**
+   * Rate limits for every key that does not set one of the same name, e.g.
+   * `[{ limit: 100, windowMs: 60_000 }]`. Default none.
+   */
+  rateLimits?: readonly RateLimitInput[];
+  /** How often `lastUsedAt` and usage counts are written, in one batch, in the background. Default 5 000 ms. */
+  flushIntervalMs?: number;
+  /** Called with background faults (a failed flush, which is retried). Default `console.error`. */
   onBackgroundError?: (error: unknown) => void;
   /** The time in epoch milliseconds. Default `Date.now`; tests inject their own. */
   clock?: () => number;
@@ -83,7 +94,30 @@ export interface ActorOptions {
   actorId?: string;
 }
 
-export interface CreateApiKeyInput<TPermission extends string> extends ActorOptions {
+/** A rate limit as given: `name` defaults to `"default"`, `per` to `'key'`. */
+export interface RateLimitInput {
+  name?: string;
+  /** Units allowed per window. */
+  limit: number;
+  /** The window, in ms (fixed windows aligned to the epoch), at most 31 days. */
+  windowMs: number;
+  /** `'consumer'` shares one budget between all keys of the consumer. Default `'key'`. */
+  per?: 'key' | 'consumer';
+}
+
+/** Limits a key may carry, on create and update. */
+export interface KeyLimitsInput {
+  /** Replaces the key's own rate limits. */
+  rateLimits?: readonly RateLimitInput[];
+  /** Uses left; `null` for unlimited. Default unlimited. */
+  remaining?: number | null;
+  /** Reset `remaining` to `amount` every `intervalMs`; `null` for no refill. */
+  refill?: Refill | null;
+}
+
+export interface CreateApiKeyInput<TPermission extends string>
+  extends ActorOptions,
+    KeyLimitsInput {
   name: string;
   consumerId: string;
   ownerId: string;
@@ -95,7 +129,10 @@ export interface CreateApiKeyInput<TPermission extends string> extends ActorOpti
   enabled?: boolean;
 }
 
-export interface UpdateApiKeyInput<TPermission extends string> extends ScopeOptions, ActorOptions {
+export interface UpdateApiKeyInput<TPermission extends string>
+  extends ScopeOptions,
+    ActorOptions,
+    KeyLimitsInput {
   name?: string;
   permissions?: readonly TPermission[];
   metadata?: JsonObject;
@@ -132,9 +169,9 @@ export interface AuditLogInput extends ListApiKeysInput {
   keyId?: string;
 }
 
-export interface VerifyOptions<TPermission extends string> {
-  /** Every one of these must be held by the key, or the result is `INSUFFICIENT_PERMISSIONS`. */
-  permissions?: readonly TPermission[];
+export interface UsageInput extends ScopeOptions {
+  /** How many days back, today included. Default 30, at most 366. */
+  days?: number;
 }
 
 export interface ApiKeys<TPermission extends string = string> {
@@ -148,6 +185,8 @@ export interface ApiKeys<TPermission extends string = string> {
   roll(id: string, input?: RollApiKeyInput): Promise<RolledApiKey<TPermission>>;
   revokeMany(input: RevokeManyInput): Promise<{ revokedKeyIds: string[] }>;
   auditLog(input: AuditLogInput): Promise<Page<AuditEvent>>;
+  /** Verifications per UTC day and outcome, oldest day first, days without any included as zeros. */
+  usage(id: string, input?: UsageInput): Promise<{ keyId: string; days: UsageDay[] }>;
   /**
    * Never throws for a bad key: returns `{ valid: true, … }` or `{ valid: false, code }`.
    * Throws `STORAGE_UNAVAILABLE` when storage cannot be reached, which is not a bad key.
@@ -155,26 +194,14 @@ export interface ApiKeys<TPermission extends string = string> {
   verify(key: unknown, options?: VerifyOptions<TPermission>): Promise<VerifyResult<TPermission>>;
   /** Opens and migrates storage now rather than on first use. */
   ready(): Promise<void>;
-  /** Writes pending `lastUsedAt` updates. */
+  /** Writes pending `lastUsedAt` and usage counts. */
   flush(): Promise<void>;
   /** Flushes, then closes storage that this instance opened. */
   close(): Promise<void>;
 }
 
-/** A stored key as the verification path holds it, with its success result made once. */
-interface CachedKey {
-  id: string;
-  hash: string;
-  revokedAt: number | null;
-  enabled: boolean;
-  expiresAt: number | null;
-  permissions: ReadonlySet<string>;
-  verified: VerifiedKey;
-}
-
 const MAX_CREATE_ATTEMPTS = 3;
-const MALFORMED: RejectedKey = Object.freeze({ valid: false, code: 'MALFORMED' });
-const NOT_FOUND: RejectedKey = Object.freeze({ valid: false, code: 'NOT_FOUND' });
+const DAY_MS = 86_400_000;
 const keyIdSchema = z.string().min(1).max(INPUT_LIMITS.idMaxLength);
 
 export function createApiKeys<const TPermissions extends readonly string[] = readonly []>(
@@ -195,11 +222,8 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
   const onBackgroundError =
     options.onBackgroundError ??
     ((error: unknown) => console.error('[latchkey] background write failed; will retry', error));
-  const lastUsed = new LastUsedRecorder(
-    store,
-    options.lastUsedFlushIntervalMs ?? 5_000,
-    onBackgroundError,
-  );
+  const recorder = new UsageRecorder(store, options.flushIntervalMs ?? 5_000, onBackgroundError);
+  const defaultRateLimits = parseOption(rateLimitsSchema, options.rateLimits ?? [], 'rateLimits');
 
   const schemas = buildSchemas(declared);
 
@@ -228,57 +252,16 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     }
   }
 
-  // Bumped by every change made here, so that a lookup that started before the change does not
-  // put the old record back into the cache after the change dropped it.
-  let generation = 0;
-  const inflight = new Map<string, Promise<CachedKey | null>>();
-
-  function forget(rows: readonly Pick<ApiKeyRow, 'hash'>[]): void {
-    generation++;
-    for (const row of rows) cache.delete(row.hash);
-  }
-
-  function load(keyHash: string): Promise<CachedKey | null> {
-    let pending = inflight.get(keyHash);
-    if (pending === undefined) {
-      const startedAt = generation;
-      pending = storage(() => store.findByHash(keyHash)).then((row) => {
-        if (row === undefined) return null;
-        const record = toCachedKey(row);
-        if (generation === startedAt) cache.set(keyHash, record, clock());
-        return record;
-      });
-      const clear = () => inflight.delete(keyHash);
-      pending.then(clear, clear);
-      inflight.set(keyHash, pending);
-    }
-    return pending;
-  }
-
-  async function verify(key: unknown, verifyOptions?: VerifyOptions<P>): Promise<VerifyResult<P>> {
-    if (!isWellFormed(key)) return MALFORMED;
-    const keyHash = hash(key);
-    const now = clock();
-    const record = cache.get(keyHash, now) ?? (await load(keyHash));
-    if (record === null) return NOT_FOUND;
-    if (record.revokedAt !== null) return rejected('REVOKED', record.id);
-    if (!record.enabled) return rejected('DISABLED', record.id);
-    if (record.expiresAt !== null && now >= record.expiresAt) return rejected('EXPIRED', record.id);
-    const required = verifyOptions?.permissions;
-    if (required !== undefined && required.length > 0) {
-      const missing = required.filter((permission) => !record.permissions.has(permission));
-      if (missing.length > 0) {
-        return Object.freeze({
-          valid: false,
-          code: 'INSUFFICIENT_PERMISSIONS',
-          keyId: record.id,
-          missingPermissions: Object.freeze(missing),
-        });
-      }
-    }
-    lastUsed.record(record.id, now);
-    return record.verified as VerifiedKey<P>;
-  }
+  const { verify, forget } = createVerifier({
+    store,
+    storage,
+    cache,
+    hash,
+    clock,
+    limiter: new FixedWindowRateLimiter(),
+    recorder,
+    defaultRateLimits,
+  });
 
   function event(
     row: Pick<ApiKeyRow, 'id' | 'consumerId'>,
@@ -322,13 +305,14 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
   const apiKeys: ApiKeys<P> = {
     prefix,
     permissions: declared,
-    verify,
+    verify: (key, verifyOptions) => verify<P>(key, verifyOptions),
     ready,
 
     async create(input) {
       const parsed = parseInput(schemas.create, input);
       const now = clock();
       assertFuture(parsed.expiresAt, now);
+      const limits = limitColumns(parsed, now);
       for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
         const key = generateKey(prefix, random);
         const row: ApiKeyRow = {
@@ -349,6 +333,11 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
           lastUsedAt: null,
           rolledFromId: null,
           replacedById: null,
+          rateLimits: limits.rateLimits ?? [],
+          remaining: limits.remaining ?? null,
+          refillAmount: limits.refillAmount ?? null,
+          refillIntervalMs: limits.refillIntervalMs ?? null,
+          lastRefillAt: limits.lastRefillAt ?? null,
         };
         const created = event(row, 'created', now, parsed.actorId ?? parsed.ownerId, {
           name: row.name,
@@ -396,12 +385,16 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
 
     async update(id, input) {
       const parsedId = parseInput(keyIdSchema, id);
-      const { consumerId, actorId, ...changes } = parseInput(schemas.update, input);
-      const fields = Object.keys(changes);
+      const { consumerId, actorId, ...requested } = parseInput(schemas.update, input);
+      const fields = Object.entries(requested)
+        .filter(([, value]) => value !== undefined)
+        .map(([field]) => field);
+      const { rateLimits, remaining, refill, ...changes } = requested;
+      const now = clock();
+      const limits = limitColumns({ rateLimits, remaining, refill }, now);
       if (fields.length === 0) {
         throw invalidInput([{ path: [], message: 'Nothing to update.' }]);
       }
-      const now = clock();
       assertFuture(changes.expiresAt, now);
       const scope = consumerId === undefined ? {} : { consumerId };
       const existing = await findChangeable(parsedId, scope);
@@ -409,7 +402,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
         store.updateKey(
           parsedId,
           scope,
-          { ...changes, updatedAt: now } as KeyChanges,
+          { ...changes, ...limits, updatedAt: now } as KeyChanges,
           event(existing, 'updated', now, actorId, { fields }),
         ),
       );
@@ -526,11 +519,33 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
       return { revokedKeyIds: revoked.map((row) => row.id) };
     },
 
-    flush: () => lastUsed.flush(),
+    async usage(id, input = {}) {
+      const parsedId = parseInput(keyIdSchema, id);
+      const { consumerId, days } = parseInput(schemas.usage, input);
+      const row = await findInScope(parsedId, consumerId === undefined ? {} : { consumerId });
+      await recorder.flush(); // so that the last seconds count too
+      const today = clock();
+      const dates = Array.from({ length: days }, (_, i) =>
+        new Date(today - (days - 1 - i) * DAY_MS).toISOString().slice(0, 10),
+      );
+      const rows = await storage(() => store.readUsage(row.id, dates[0] as string));
+      const byDate = new Map(
+        dates.map((date) => [date, { date, total: 0, counts: {} } as UsageDay]),
+      );
+      for (const usageRow of rows) {
+        const day = byDate.get(usageRow.day);
+        if (day === undefined) continue;
+        day.counts[usageRow.code as VerifyCode] = usageRow.count;
+        day.total += usageRow.count;
+      }
+      return { keyId: row.id, days: [...byDate.values()] };
+    },
+
+    flush: () => recorder.flush(),
 
     async close() {
-      await lastUsed.flush();
-      lastUsed.stop();
+      await recorder.flush();
+      recorder.stop();
       cache.clear();
       await store.close();
       initialized = false;
@@ -554,6 +569,11 @@ function resolveStore<T extends readonly string[]>(options: ApiKeysOptions<T>): 
 function buildSchemas<P extends string>(declared: readonly P[]) {
   const permissions = permissionsSchema(declared);
   const scoped = { consumerId: externalIdSchema.optional(), actorId: externalIdSchema.optional() };
+  const limits = {
+    rateLimits: rateLimitsSchema.optional(),
+    remaining: remainingSchema.nullable().optional(),
+    refill: refillSchema.nullable().optional(),
+  };
   const listing = {
     consumerId: externalIdSchema,
     cursor: cursorSchema.nullish(),
@@ -569,6 +589,7 @@ function buildSchemas<P extends string>(declared: readonly P[]) {
       metadata: metadataSchema.default({}),
       expiresAt: timestampSchema.nullish(),
       enabled: z.boolean().default(true),
+      ...limits,
     }),
     update: z.strictObject({
       ...scoped,
@@ -577,6 +598,7 @@ function buildSchemas<P extends string>(declared: readonly P[]) {
       metadata: metadataSchema.optional(),
       enabled: z.boolean().optional(),
       expiresAt: timestampSchema.nullable().optional(),
+      ...limits,
     }),
     revoke: z.strictObject({ ...scoped, reason: reasonSchema.optional() }),
     roll: z.strictObject({ ...scoped, gracePeriodMs: gracePeriodSchema.default(0) }),
@@ -587,6 +609,10 @@ function buildSchemas<P extends string>(declared: readonly P[]) {
       reason: reasonSchema.optional(),
     }),
     scope: z.strictObject({ consumerId: externalIdSchema.optional() }),
+    usage: z.strictObject({
+      consumerId: externalIdSchema.optional(),
+      days: z.number().int().min(1).max(366).default(30),
+    }),
     list: z.strictObject(listing),
     auditLog: z.strictObject({ ...listing, keyId: keyIdSchema.optional() }),
   };
@@ -594,48 +620,6 @@ function buildSchemas<P extends string>(declared: readonly P[]) {
 
 function inScope(row: ApiKeyRow, scope: ScopeOptions): boolean {
   return scope.consumerId === undefined || row.consumerId === scope.consumerId;
-}
-
-function statusOf(row: ApiKeyRow, now: number): ApiKeyStatus {
-  if (row.revokedAt !== null) return 'revoked';
-  if (!row.enabled) return 'disabled';
-  if (row.expiresAt !== null && now >= row.expiresAt) return 'expired';
-  return 'active';
-}
-
-function toApiKey<P extends string>(row: ApiKeyRow, now: number): ApiKey<P> {
-  const { hash: _hash, ...visible } = row;
-  return { ...visible, permissions: row.permissions as P[], status: statusOf(row, now) };
-}
-
-function toCachedKey(row: ApiKeyRow): CachedKey {
-  return {
-    id: row.id,
-    hash: row.hash,
-    revokedAt: row.revokedAt,
-    enabled: row.enabled,
-    expiresAt: row.expiresAt,
-    permissions: new Set(row.permissions),
-    verified: Object.freeze({
-      valid: true,
-      code: 'VALID',
-      keyId: row.id,
-      consumerId: row.consumerId,
-      ownerId: row.ownerId,
-      name: row.name,
-      permissions: Object.freeze([...row.permissions]),
-      metadata: deepFreeze(row.metadata),
-      expiresAt: row.expiresAt,
-    }),
-  };
-}
-
-function toAuditEvent(row: AuditEventRow): AuditEvent {
-  return { ...row };
-}
-
-function rejected(code: RejectedKey['code'], keyId: string): RejectedKey {
-  return { valid: false, code, keyId };
 }
 
 function page<R extends { id: string }, T>(
@@ -652,12 +636,38 @@ function page<R extends { id: string }, T>(
   };
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
+/**
+ * The stored limit columns for given limit inputs; a field left undefined stays as it is.
+ * Setting a refill starts its first interval now and fills `remaining` if not given.
+ */
+function limitColumns(
+  input: {
+    rateLimits?: RateLimit[] | undefined;
+    remaining?: number | null | undefined;
+    refill?: Refill | null | undefined;
+  },
+  now: number,
+): Partial<
+  Pick<ApiKeyRow, 'rateLimits' | 'remaining' | 'refillAmount' | 'refillIntervalMs' | 'lastRefillAt'>
+> {
+  const columns: ReturnType<typeof limitColumns> = {};
+  if (input.rateLimits !== undefined) columns.rateLimits = input.rateLimits;
+  if (input.remaining !== undefined) columns.remaining = input.remaining;
+  if (input.refill !== undefined) {
+    columns.refillAmount = input.refill?.amount ?? null;
+    columns.refillIntervalMs = input.refill?.intervalMs ?? null;
+    columns.lastRefillAt = input.refill === null ? null : now;
+    if (input.refill !== null && input.remaining === undefined)
+      columns.remaining = input.refill.amount;
   }
-  return value;
+  return columns;
+}
+
+/** Validates an option of `createApiKeys`: a misconfiguration is a programmer error, thrown at once. */
+function parseOption<S extends z.ZodType>(schema: S, value: unknown, name: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new TypeError(`Latchkey: invalid \`${name}\` option: ${result.error.message}`);
 }
 
 function alreadyRolled(): LatchkeyError {

@@ -5,13 +5,15 @@ export {
   type AuditLogInput,
   type CreateApiKeyInput,
   createApiKeys,
+  type KeyLimitsInput,
   type ListApiKeysInput,
+  type RateLimitInput,
   type RevokeApiKeyInput,
   type RevokeManyInput,
   type RollApiKeyInput,
   type ScopeOptions,
   type UpdateApiKeyInput,
-  type VerifyOptions,
+  type UsageInput,
 } from './api-keys.js';
 export type { RandomSource } from './base62.js';
 export {
@@ -31,6 +33,7 @@ export {
   type ParsedKey,
   parseKey,
 } from './key-format.js';
+export type { RateLimit } from './schema.js';
 export { createDrizzleStore, type DatabaseOption } from './storage/drizzle-store.js';
 export { type Migration, migrate } from './storage/migrate.js';
 export type {
@@ -49,8 +52,10 @@ export type {
   CreatedApiKey,
   Page,
   RateLimitState,
+  Refill,
   RejectedKey,
   RolledApiKey,
+  UsageDay,
   VerifiedKey,
   VerifyCode,
   VerifyFailureCode,
@@ -65,3 +70,4 @@ export {
   reasonSchema,
   timestampSchema,
 } from './validation.js';
+export type { VerifyOptions } from './verifier.js';

@@ -5,13 +5,14 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     "tag": "0000_init",
     "statements": [
-      "CREATE TABLE `latchkey_keys` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`hash` text NOT NULL,\n\t`start` text NOT NULL,\n\t`last4` text NOT NULL,\n\t`name` text NOT NULL,\n\t`consumer_id` text NOT NULL,\n\t`owner_id` text NOT NULL,\n\t`permissions` text NOT NULL,\n\t`metadata` text NOT NULL,\n\t`enabled` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`expires_at` integer,\n\t`revoked_at` integer,\n\t`revoked_reason` text,\n\t`last_used_at` integer,\n\t`rolled_from_id` text,\n\t`replaced_by_id` text\n);",
+      "CREATE TABLE `latchkey_keys` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`hash` text NOT NULL,\n\t`start` text NOT NULL,\n\t`last4` text NOT NULL,\n\t`name` text NOT NULL,\n\t`consumer_id` text NOT NULL,\n\t`owner_id` text NOT NULL,\n\t`permissions` text NOT NULL,\n\t`metadata` text NOT NULL,\n\t`enabled` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`expires_at` integer,\n\t`revoked_at` integer,\n\t`revoked_reason` text,\n\t`last_used_at` integer,\n\t`rolled_from_id` text,\n\t`replaced_by_id` text,\n\t`rate_limits` text DEFAULT '[]' NOT NULL,\n\t`remaining` integer,\n\t`refill_amount` integer,\n\t`refill_interval_ms` integer,\n\t`last_refill_at` integer\n);",
       "CREATE UNIQUE INDEX `latchkey_keys_hash_idx` ON `latchkey_keys` (`hash`);",
       "CREATE INDEX `latchkey_keys_consumer_created_idx` ON `latchkey_keys` (`consumer_id`,`created_at`,`id`);",
       "CREATE INDEX `latchkey_keys_owner_idx` ON `latchkey_keys` (`owner_id`);",
       "CREATE TABLE `latchkey_audit_events` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`key_id` text NOT NULL,\n\t`consumer_id` text NOT NULL,\n\t`actor_id` text,\n\t`action` text NOT NULL,\n\t`at` integer NOT NULL,\n\t`details` text NOT NULL\n);",
       "CREATE INDEX `latchkey_audit_consumer_at_idx` ON `latchkey_audit_events` (`consumer_id`,`at`,`id`);",
-      "CREATE INDEX `latchkey_audit_key_at_idx` ON `latchkey_audit_events` (`key_id`,`at`,`id`);"
+      "CREATE INDEX `latchkey_audit_key_at_idx` ON `latchkey_audit_events` (`key_id`,`at`,`id`);",
+      "CREATE TABLE `latchkey_usage` (\n\t`key_id` text NOT NULL,\n\t`consumer_id` text NOT NULL,\n\t`day` text NOT NULL,\n\t`code` text NOT NULL,\n\t`count` integer NOT NULL,\n\tPRIMARY KEY(`key_id`, `day`, `code`)\n);"
     ]
   }
 ];

@@ -1,4 +1,11 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 import type { JsonObject } from './json.js';
 
 /**
@@ -31,6 +38,15 @@ export const apiKeysTable = sqliteTable(
     rolledFromId: text('rolled_from_id'),
     /** The key that replaced this one when it was rolled. */
     replacedById: text('replaced_by_id'),
+    /** Named rate limits of this key; limits of the same name in the options apply otherwise. */
+    rateLimits: text('rate_limits', { mode: 'json' }).$type<RateLimit[]>().notNull().default([]),
+    /** Uses left, or null for unlimited. Spent by one guarded UPDATE, so exact across processes. */
+    remaining: integer('remaining'),
+    /** When set, `remaining` is reset to `refillAmount` every `refillIntervalMs`. */
+    refillAmount: integer('refill_amount'),
+    refillIntervalMs: integer('refill_interval_ms'),
+    /** Start of the current refill interval. */
+    lastRefillAt: integer('last_refill_at'),
   },
   (t) => [
     uniqueIndex('latchkey_keys_hash_idx').on(t.hash),
@@ -57,7 +73,35 @@ export const auditEventsTable = sqliteTable(
   ],
 );
 
+/** Verifications of one key on one UTC day with one outcome, counted in memory and flushed. */
+export const usageTable = sqliteTable(
+  'latchkey_usage',
+  {
+    keyId: text('key_id').notNull(),
+    consumerId: text('consumer_id').notNull(),
+    /** UTC day, `YYYY-MM-DD`. */
+    day: text('day').notNull(),
+    code: text('code').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.keyId, t.day, t.code] })],
+);
+
+/**
+ * A rate limit: at most `limit` units (a verification spends its `cost`, default 1) per fixed
+ * window of `windowMs`. `per: 'consumer'` shares one budget between all keys of the consumer.
+ */
+export interface RateLimit {
+  /** Default `"default"`, the limit a verification spends unless it names another. */
+  name: string;
+  limit: number;
+  windowMs: number;
+  /** Default `'key'`. */
+  per: 'key' | 'consumer';
+}
+
 export type AuditAction = 'created' | 'updated' | 'revoked' | 'rolled';
 
 export type ApiKeyRow = typeof apiKeysTable.$inferSelect;
 export type AuditEventRow = typeof auditEventsTable.$inferSelect;
+export type UsageRow = typeof usageTable.$inferSelect;

@@ -1,5 +1,5 @@
 import type { JsonObject } from './json.js';
-import type { AuditAction } from './schema.js';
+import type { AuditAction, RateLimit } from './schema.js';
 
 /** Where a key stands now. Derived from the record and the clock, never stored. */
 export type ApiKeyStatus = 'active' | 'disabled' | 'expired' | 'revoked';
@@ -31,6 +31,27 @@ export interface ApiKey<TPermission extends string = string> {
   rolledFromId: string | null;
   /** The key that replaced this one (set on rolled keys). */
   replacedById: string | null;
+  /** This key's own rate limits (limits from the options apply to names it does not set). */
+  rateLimits: RateLimit[];
+  /** Uses left, or `null` for unlimited. */
+  remaining: number | null;
+  /** How `remaining` is refilled, or `null`. */
+  refill: Refill | null;
+}
+
+/** `remaining` is reset to `amount` at the start of every interval of `intervalMs`. */
+export interface Refill {
+  amount: number;
+  intervalMs: number;
+}
+
+/** Verifications of a key on one UTC day. */
+export interface UsageDay {
+  /** `YYYY-MM-DD`, UTC. */
+  date: string;
+  total: number;
+  /** Count per outcome; codes with no verifications are left out. */
+  counts: Partial<Record<VerifyCode, number>>;
 }
 
 /** A key as `create` and `roll` return it: the only moment the secret exists outside the caller. */

@@ -148,3 +148,49 @@ export function invalidInput(issues: InputIssue[]): LatchkeyError {
     .join('; ');
   return new LatchkeyError('INVALID_INPUT', { message: `Invalid input: ${summary}`, issues });
 }
+
+const MAX_RATE_LIMITS = 10;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A rate limit as given by a caller; `name` defaults to `"default"`, `per` to `'key'`. */
+export const rateLimitSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, {
+      error: 'Rate limit names are 1–64 letters, digits or _ . : -',
+    })
+    .default('default'),
+  limit: z.number().int().min(1).max(1_000_000_000),
+  windowMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(31 * DAY_MS, { error: 'A rate limit window is at most 31 days.' }),
+  per: z.enum(['key', 'consumer']).default('key'),
+});
+
+export const rateLimitsSchema = z
+  .array(rateLimitSchema)
+  .max(MAX_RATE_LIMITS, { error: `At most ${MAX_RATE_LIMITS} rate limits.` })
+  .superRefine((limits, ctx) => {
+    const names = limits.map((limit) => limit.name);
+    if (new Set(names).size !== names.length) {
+      ctx.addIssue({ code: 'custom', message: 'Rate limit names must be unique.' });
+    }
+  });
+
+/** Uses left for a usage-limited key. */
+export const remainingSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** Reset `remaining` to `amount` every `intervalMs` (at least a second). */
+export const refillSchema = z.strictObject({
+  amount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  intervalMs: z
+    .number()
+    .int()
+    .min(1000, { error: 'A refill interval is at least 1000 ms.' })
+    .max(366 * DAY_MS),
+});
+
+/** The cost of one verification: whole units, spent from the rate limit and from `remaining`. */
+export const costSchema = z.number().int().min(0).max(1_000_000);

@@ -169,13 +169,13 @@ describe('verify: what it costs', () => {
       clock.advance(1);
       await apiKeys.verify(i % 2 === 0 ? a.key : b.key);
     }
-    expect(calls.get('recordLastUsed')).toBeUndefined();
+    expect(calls.get('recordUsage')).toBeUndefined();
     await apiKeys.flush();
-    expect(calls.get('recordLastUsed')).toBe(1);
+    expect(calls.get('recordUsage')).toBe(1);
     expect((await apiKeys.get(a.apiKey.id))?.lastUsedAt).toBe(clock.now() - 1);
     expect((await apiKeys.get(b.apiKey.id))?.lastUsedAt).toBe(clock.now());
     await apiKeys.flush();
-    expect(calls.get('recordLastUsed')).toBe(1); // nothing new, nothing written
+    expect(calls.get('recordUsage')).toBe(1); // nothing new, nothing written
   });
 
   it('the cache is bounded: the oldest entry is dropped', async () => {

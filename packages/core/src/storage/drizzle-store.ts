@@ -1,9 +1,9 @@
 import { type Client, createClient } from '@libsql/client';
-import { and, desc, eq, getTableColumns, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { prepareFileDatabase } from '#file-database';
-import { type ApiKeyRow, apiKeysTable, auditEventsTable } from '../schema.js';
+import { type ApiKeyRow, apiKeysTable, auditEventsTable, usageTable } from '../schema.js';
 import { migrate } from './migrate.js';
 import type { KeyFilter, KeyStore, RevokeManyFilter, RowCursor } from './store.js';
 
@@ -24,6 +24,7 @@ export type DatabaseOption =
 
 const keys = apiKeysTable;
 const events = auditEventsTable;
+const usage = usageTable;
 
 /** The `KeyStore` on drizzle-orm over libsql. Opens and migrates the database on `init`. */
 export function createDrizzleStore(database: DatabaseOption): KeyStore {
@@ -131,16 +132,61 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
       return results.flatMap((result, index) => (index % 2 === 0 ? (result as ApiKeyRow[]) : []));
     },
 
-    async recordLastUsed(uses) {
-      if (uses.size === 0) return;
+    async spendUsage(id, cost, now) {
       const database = ready();
-      const statements = [...uses].map(([id, at]) =>
+      // The refill, the check and the decrement are one statement: no other writer can come
+      // between them, in this process or another.
+      const due = sql`(${keys.refillIntervalMs} is not null and ${now} >= ${keys.lastRefillAt} + ${keys.refillIntervalMs})`;
+      const available = sql`(case when ${due} then ${keys.refillAmount} else ${keys.remaining} end)`;
+      const [spent] = await database
+        .update(keys)
+        .set({
+          remaining: sql`case when ${keys.remaining} is null then null else ${available} - ${cost} end`,
+          lastRefillAt: sql`case when ${due} then ${keys.lastRefillAt} + cast((${now} - ${keys.lastRefillAt}) / ${keys.refillIntervalMs} as integer) * ${keys.refillIntervalMs} else ${keys.lastRefillAt} end`,
+        })
+        .where(and(eq(keys.id, id), or(isNull(keys.remaining), gte(available, cost))))
+        .returning({ remaining: keys.remaining });
+      if (spent !== undefined) return { spent: true, remaining: spent.remaining };
+      const row = await database
+        .select({ lastRefillAt: keys.lastRefillAt, refillIntervalMs: keys.refillIntervalMs })
+        .from(keys)
+        .where(eq(keys.id, id))
+        .get();
+      const nextRefillAt =
+        row?.lastRefillAt != null && row.refillIntervalMs != null
+          ? row.lastRefillAt + row.refillIntervalMs
+          : null;
+      return { spent: false, nextRefillAt };
+    },
+
+    async recordUsage({ lastUsed, counts }) {
+      const database = ready();
+      const statements: unknown[] = [...lastUsed].map(([id, at]) =>
         database
           .update(keys)
           .set({ lastUsedAt: sql`max(coalesce(${keys.lastUsedAt}, 0), ${at})` })
           .where(eq(keys.id, id)),
       );
-      await batchOf(database, statements);
+      if (counts.length > 0) {
+        statements.push(
+          database
+            .insert(usage)
+            .values(counts)
+            .onConflictDoUpdate({
+              target: [usage.keyId, usage.day, usage.code],
+              set: { count: sql`${usage.count} + excluded.count` },
+            }),
+        );
+      }
+      if (statements.length > 0) await batchOf(database, statements);
+    },
+
+    async readUsage(keyId, fromDay) {
+      return ready()
+        .select()
+        .from(usage)
+        .where(and(eq(usage.keyId, keyId), gte(usage.day, fromDay)))
+        .orderBy(usage.day);
     },
 
     async listAuditEvents(filter, limit, after) {

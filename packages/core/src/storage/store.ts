@@ -1,4 +1,4 @@
-import type { ApiKeyRow, AuditEventRow } from '../schema.js';
+import type { ApiKeyRow, AuditEventRow, UsageRow } from '../schema.js';
 
 /** A position in a newest-first listing: the last row of the previous page. */
 export interface RowCursor {
@@ -22,11 +22,26 @@ export type KeyChanges = Partial<
     | 'revokedAt'
     | 'revokedReason'
     | 'replacedById'
+    | 'rateLimits'
+    | 'remaining'
+    | 'refillAmount'
+    | 'refillIntervalMs'
+    | 'lastRefillAt'
   >
 > &
   Pick<ApiKeyRow, 'updatedAt'>;
 
 export type KeyRef = Pick<ApiKeyRow, 'id' | 'consumerId'>;
+
+/** What the usage recorder writes in one go: the latest use per key and counts to add. */
+export interface UsageBatch {
+  lastUsed: ReadonlyMap<string, number>;
+  counts: UsageRow[];
+}
+
+export type SpendResult =
+  | { spent: true; remaining: number | null }
+  | { spent: false; nextRefillAt: number | null };
 
 export interface RevokeManyFilter {
   consumerId?: string;
@@ -79,8 +94,16 @@ export interface KeyStore {
     reason: string | null,
     eventFor: (key: KeyRef) => AuditEventRow,
   ): Promise<ApiKeyRow[]>;
-  /** Moves `lastUsedAt` forward (never back) for each key. */
-  recordLastUsed(uses: ReadonlyMap<string, number>): Promise<void>;
+  /**
+   * Spends `cost` uses of a key in one atomic guarded statement (refilling first when an interval
+   * has passed), so that concurrent callers in any number of processes never spend more than it
+   * has. A key without a usage limit is always spent.
+   */
+  spendUsage(id: string, cost: number, now: number): Promise<SpendResult>;
+  /** In one transaction: moves `lastUsedAt` forward (never back) and adds the counts. */
+  recordUsage(batch: UsageBatch): Promise<void>;
+  /** A key's usage counts from `fromDay` (`YYYY-MM-DD`) on. */
+  readUsage(keyId: string, fromDay: string): Promise<UsageRow[]>;
   /** A consumer's audit events (optionally of one key), newest first. */
   listAuditEvents(
     filter: { consumerId: string; keyId?: string },

@@ -26,7 +26,9 @@ export function setup(options: Omit<ApiKeysOptions<typeof PERMISSIONS>, 'permiss
   const database = tempDatabase();
   const clock = manualClock();
   const apiKeys = createApiKeys({
-    ...(options.storage === undefined ? { database: { url: database.url } } : {}),
+    ...(options.storage === undefined && options.database === undefined
+      ? { database: { url: database.url } }
+      : {}),
     prefix: 'acme',
     permissions: PERMISSIONS,
     clock: clock.now,

@@ -1,0 +1,258 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createDrizzleStore } from './storage/drizzle-store.js';
+import { base, countCalls, manualClock, setup } from './test-support/fixtures.js';
+import { tempDatabase } from './test-support/temp-database.js';
+
+const MINUTE = 60_000;
+
+describe('rate limits', () => {
+  it('100 concurrent calls against a limit of 10: exactly 10 valid, 90 RATE_LIMITED', async () => {
+    const { apiKeys, clock } = setup();
+    const { key } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      rateLimits: [{ limit: 10, windowMs: MINUTE }],
+    });
+    clock.advance(15_000); // 15 s into the window [0, 60 s) of the injected epoch-aligned clock
+    const results = await Promise.all(Array.from({ length: 100 }, () => apiKeys.verify(key)));
+    const valid = results.filter((r) => r.valid);
+    const limited = results.filter((r) => r.code === 'RATE_LIMITED');
+    expect(valid).toHaveLength(10);
+    expect(limited).toHaveLength(90);
+    for (const r of limited) {
+      expect(r).toMatchObject({
+        retryAfterMs: 45_000,
+        rateLimit: { name: 'default', limit: 10, remaining: 0, resetAt: clock.now() + 45_000 },
+      });
+    }
+    expect(valid.map((r) => r.valid && r.rateLimit?.remaining).sort()).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
+  });
+
+  it('a new window starts afresh; cost spends several units', async () => {
+    const { apiKeys, clock } = setup();
+    const { key } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      rateLimits: [{ limit: 10, windowMs: MINUTE }],
+    });
+    expect(await apiKeys.verify(key, { cost: 6 })).toMatchObject({ rateLimit: { remaining: 4 } });
+    expect(await apiKeys.verify(key, { cost: 5 })).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(await apiKeys.verify(key, { cost: 4 })).toMatchObject({ rateLimit: { remaining: 0 } });
+    clock.advance(MINUTE);
+    expect(await apiKeys.verify(key, { cost: 10 })).toMatchObject({ valid: true });
+    await expect(apiKeys.verify(key, { cost: -1 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+  });
+
+  it('named limits, defaults from the options, and a key overriding a default', async () => {
+    const { apiKeys } = setup({ rateLimits: [{ limit: 2, windowMs: MINUTE }] });
+    const plain = await apiKeys.create({ ...base, name: 'plain' });
+    const special = await apiKeys.create({
+      ...base,
+      name: 'special',
+      rateLimits: [
+        { limit: 3, windowMs: MINUTE },
+        { name: 'exports', limit: 1, windowMs: MINUTE },
+      ],
+    });
+    const codes = async (key: string, n: number, rateLimit?: string) =>
+      (
+        await Promise.all(
+          Array.from({ length: n }, () =>
+            apiKeys.verify(key, rateLimit === undefined ? {} : { rateLimit }),
+          ),
+        )
+      ).map((r) => r.code);
+    expect(await codes(plain.key, 3)).toEqual(['VALID', 'VALID', 'RATE_LIMITED']);
+    expect(await codes(special.key, 4)).toEqual(['VALID', 'VALID', 'VALID', 'RATE_LIMITED']);
+    expect(await codes(special.key, 2, 'exports')).toEqual(['VALID', 'RATE_LIMITED']);
+    expect(await codes(plain.key, 2, 'exports')).toEqual(['VALID', 'VALID']); // no such limit
+  });
+
+  it('a consumer-wide limit is shared by all keys of the consumer, and only theirs', async () => {
+    const { apiKeys } = setup({ rateLimits: [{ limit: 3, windowMs: MINUTE, per: 'consumer' }] });
+    const a = await apiKeys.create({ ...base, name: 'a' });
+    const b = await apiKeys.create({ ...base, name: 'b' });
+    const other = await apiKeys.create({ ...base, consumerId: 'team_2', name: 'c' });
+    const order = [a, b, a, b, other];
+    const results = [];
+    for (const k of order) results.push((await apiKeys.verify(k.key)).code);
+    expect(results).toEqual(['VALID', 'VALID', 'VALID', 'RATE_LIMITED', 'VALID']);
+  });
+
+  it('a call refused by an earlier check spends nothing from the rate limit', async () => {
+    const { apiKeys } = setup();
+    const { key } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      permissions: ['invoices:read'],
+      rateLimits: [{ limit: 1, windowMs: MINUTE }],
+    });
+    for (let i = 0; i < 5; i++) {
+      const denied = await apiKeys.verify(key, { permissions: ['invoices:write'] });
+      expect(denied.code).toBe('INSUFFICIENT_PERMISSIONS');
+    }
+    expect((await apiKeys.verify(key)).valid).toBe(true);
+  });
+
+  it('rejects bad limits at create and in the options', async () => {
+    const { apiKeys } = setup();
+    for (const rateLimits of [
+      [{ limit: 0, windowMs: 1000 }],
+      [{ limit: 1, windowMs: 0 }],
+      [{ limit: 1, windowMs: 32 * 86_400_000 }],
+      [
+        { name: 'x', limit: 1, windowMs: 1000 },
+        { name: 'x', limit: 2, windowMs: 1000 },
+      ],
+    ]) {
+      await expect(apiKeys.create({ ...base, name: 'a', rateLimits })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+      });
+    }
+    expect(() => setup({ rateLimits: [{ limit: -1, windowMs: 1 }] })).toThrow(/rateLimits/);
+  });
+});
+
+describe('usage limits', () => {
+  it('spends `remaining` down to zero, then USAGE_EXCEEDED; rate-limited calls spend none', async () => {
+    const { apiKeys } = setup();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      remaining: 3,
+      rateLimits: [{ limit: 2, windowMs: MINUTE }],
+    });
+    expect(await apiKeys.verify(key)).toMatchObject({ valid: true, remaining: 2 });
+    expect(await apiKeys.verify(key)).toMatchObject({ valid: true, remaining: 1 });
+    expect((await apiKeys.verify(key)).code).toBe('RATE_LIMITED');
+    expect((await apiKeys.get(apiKey.id))?.remaining).toBe(1);
+    await apiKeys.update(apiKey.id, { rateLimits: [] });
+    expect(await apiKeys.verify(key)).toMatchObject({ valid: true, remaining: 0 });
+    expect(await apiKeys.verify(key)).toEqual({
+      valid: false,
+      code: 'USAGE_EXCEEDED',
+      keyId: apiKey.id,
+    });
+    await apiKeys.update(apiKey.id, { remaining: null });
+    expect(await apiKeys.verify(key)).toMatchObject({ valid: true });
+  });
+
+  it('refills to `amount` every interval; a denial says when the next refill comes', async () => {
+    const { apiKeys, clock } = setup();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      refill: { amount: 2, intervalMs: 10 * MINUTE },
+    });
+    expect(apiKey).toMatchObject({ remaining: 2, refill: { amount: 2, intervalMs: 10 * MINUTE } });
+    await apiKeys.verify(key);
+    await apiKeys.verify(key);
+    clock.advance(4 * MINUTE);
+    expect(await apiKeys.verify(key)).toMatchObject({
+      code: 'USAGE_EXCEEDED',
+      retryAfterMs: 6 * MINUTE,
+    });
+    clock.advance(6 * MINUTE);
+    expect((await apiKeys.get(apiKey.id))?.remaining).toBe(2);
+    expect(await apiKeys.verify(key, { cost: 2 })).toMatchObject({ valid: true, remaining: 0 });
+    clock.advance(25 * MINUTE); // two intervals later: one refill, not two
+    expect(await apiKeys.verify(key)).toMatchObject({ valid: true, remaining: 1 });
+    expect(await apiKeys.verify(key)).toMatchObject({ valid: true, remaining: 0 });
+    expect(await apiKeys.verify(key)).toMatchObject({ retryAfterMs: 5 * MINUTE });
+  });
+
+  it('200 concurrent verifications in two processes on one file: exactly `remaining` (50) pass', async () => {
+    const database = tempDatabase();
+    const { apiKeys } = setup({ database: { url: database.url } });
+    const { key } = await apiKeys.create({ ...base, name: 'shared', remaining: 50 });
+    const worker = fileURLToPath(new URL('./test-support/spend-worker.ts', import.meta.url));
+    const processes = [0, 1].map(() =>
+      spawn(
+        process.execPath,
+        ['--conditions=@latchkey/source', '--import', 'tsx', worker, database.url, key, '100'],
+        { stdio: ['pipe', 'pipe', 'inherit'] },
+      ),
+    );
+    const outputs = processes.map(
+      (child) =>
+        new Promise<string[]>((resolve, reject) => {
+          const lines: string[] = [];
+          let buffer = '';
+          child.stdout.on('data', (chunk: Buffer) => {
+            buffer += chunk.toString();
+            const parts = buffer.split('\n');
+            buffer = parts.pop() ?? '';
+            for (const line of parts) {
+              lines.push(line);
+              if (line === 'ready' && ++readyCount === processes.length) {
+                for (const p of processes) p.stdin.write('go\n');
+              }
+            }
+          });
+          child.on('exit', (code) =>
+            code === 0 ? resolve(lines) : reject(new Error(`worker exited ${code}`)),
+          );
+        }),
+    );
+    let readyCount = 0;
+    const results = (await Promise.all(outputs)).map((lines) => JSON.parse(lines.at(-1) ?? '{}'));
+    expect(results.reduce((sum, r) => sum + r.valid, 0)).toBe(50);
+    expect(results.reduce((sum, r) => sum + r.exceeded, 0)).toBe(150);
+    database.remove();
+  }, 60_000);
+});
+
+describe('usage analytics and batched writes', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('counts verifications per UTC day and outcome, zero-filled', async () => {
+    const { apiKeys, clock } = setup();
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a', permissions: [] });
+    clock.advance(86_400_000 - 1000); // the last second of 2026-01-01
+    await apiKeys.verify(key);
+    await apiKeys.verify(key, { permissions: ['invoices:read'] });
+    clock.advance(2000); // 2026-01-02
+    await apiKeys.verify(key);
+    await apiKeys.verify(key);
+    await apiKeys.update(apiKey.id, { enabled: false });
+    await apiKeys.verify(key);
+    const { days } = await apiKeys.usage(apiKey.id, { days: 3 });
+    expect(days).toEqual([
+      { date: '2025-12-31', total: 0, counts: {} },
+      { date: '2026-01-01', total: 2, counts: { VALID: 1, INSUFFICIENT_PERMISSIONS: 1 } },
+      { date: '2026-01-02', total: 3, counts: { VALID: 2, DISABLED: 1 } },
+    ]);
+    await expect(apiKeys.usage(apiKey.id, { consumerId: 'team_2' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('at most one write per flush interval, whatever the load', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const database = tempDatabase();
+    const { store, calls } = countCalls(createDrizzleStore({ url: database.url }));
+    const clock = manualClock();
+    const { apiKeys } = setup({ storage: store, clock: clock.now, flushIntervalMs: 1000 });
+    const keys = await Promise.all(
+      ['a', 'b', 'c'].map((name) => apiKeys.create({ ...base, name })),
+    );
+    for (let round = 1; round <= 3; round++) {
+      for (let i = 0; i < 3000; i++) await apiKeys.verify(keys[i % 3]?.key);
+      expect(calls.get('recordUsage') ?? 0).toBe(round - 1);
+      await vi.advanceTimersByTimeAsync(1000);
+      await apiKeys.flush(); // waits for the timer's flush to finish
+      expect(calls.get('recordUsage')).toBe(round);
+    }
+    const { days } = await apiKeys.usage(keys[0]?.apiKey.id ?? '', { days: 1 });
+    expect(days[0]?.counts).toEqual({ VALID: 3000 });
+    database.remove();
+  });
+});

@@ -1,0 +1,85 @@
+import type { RateLimit } from './schema.js';
+import type { RateLimitState } from './types.js';
+
+export type RateLimitDecision =
+  | { allowed: true; state: RateLimitState }
+  | { allowed: false; state: RateLimitState; retryAfterMs: number };
+
+interface Window {
+  start: number;
+  used: number;
+}
+
+/**
+ * Fixed-window rate limiting in memory: at most `limit` units per window of `windowMs`, windows
+ * aligned to multiples of `windowMs` since the epoch (so every process agrees on the boundaries).
+ * Spending is synchronous, so it is exact within a process under any concurrency: there is no
+ * read-modify-write across an await. Each process counts on its own.
+ */
+export class FixedWindowRateLimiter {
+  readonly #windows = new Map<string, Window>();
+  readonly #maxSubjects: number;
+
+  constructor(maxSubjects = 100_000) {
+    this.#maxSubjects = maxSubjects;
+  }
+
+  /** Spends `cost` from `subject`'s window under `limit`, or refuses and spends nothing. */
+  spend(subject: string, limit: RateLimit, cost: number, now: number): RateLimitDecision {
+    const start = now - (now % limit.windowMs);
+    let window = this.#windows.get(subject);
+    if (window === undefined) {
+      this.#makeRoom(now);
+      window = { start, used: 0 };
+      this.#windows.set(subject, window);
+    } else if (window.start !== start) {
+      window.start = start;
+      window.used = 0;
+    }
+    const resetAt = start + limit.windowMs;
+    if (window.used + cost > limit.limit) {
+      return {
+        allowed: false,
+        state: {
+          name: limit.name,
+          limit: limit.limit,
+          remaining: limit.limit - window.used,
+          resetAt,
+        },
+        retryAfterMs: resetAt - now,
+      };
+    }
+    window.used += cost;
+    return {
+      allowed: true,
+      state: {
+        name: limit.name,
+        limit: limit.limit,
+        remaining: limit.limit - window.used,
+        resetAt,
+      },
+    };
+  }
+
+  get size(): number {
+    return this.#windows.size;
+  }
+
+  /**
+   * Keeps memory bounded: first drops windows that have surely ended (no window lasts longer
+   * than the longest allowed, 31 days); if still full, the oldest subject — whose counter is then
+   * forgotten, the one case where a limit may admit more than it should.
+   */
+  #makeRoom(now: number): void {
+    if (this.#windows.size < this.#maxSubjects) return;
+    for (const [subject, window] of this.#windows) {
+      if (now - window.start > MAX_WINDOW_MS) this.#windows.delete(subject);
+    }
+    if (this.#windows.size >= this.#maxSubjects) {
+      const oldest = this.#windows.keys().next();
+      if (!oldest.done) this.#windows.delete(oldest.value);
+    }
+  }
+}
+
+export const MAX_WINDOW_MS = 31 * 24 * 60 * 60 * 1000;

@@ -1,0 +1,127 @@
+import type { KeyStore, UsageBatch } from './storage/store.js';
+import type { VerifyCode } from './types.js';
+
+interface KeyUsage {
+  consumerId: string;
+  lastUsedAt: number | null;
+  day: string;
+  counts: Partial<Record<VerifyCode, number>>;
+  /** Counts of days that ended before the flush. */
+  earlier: { day: string; counts: Partial<Record<VerifyCode, number>> }[];
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Aggregates `lastUsedAt` and per-day outcome counts in memory so that a verification never
+ * writes: everything pending is written in one batch per interval, and on `flush()` / `close()`.
+ * A failed flush keeps its data for the next one and never reaches the caller of `verify`.
+ * Steady state allocates nothing per verification (one entry per key, one counter per code).
+ */
+export class UsageRecorder {
+  #pending = new Map<string, KeyUsage>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #flushing: Promise<void> = Promise.resolve();
+  #dayStart = 0;
+  #day = '';
+  readonly #store: KeyStore;
+  readonly #intervalMs: number;
+  readonly #onError: (error: unknown) => void;
+
+  constructor(store: KeyStore, intervalMs: number, onError: (error: unknown) => void) {
+    this.#store = store;
+    this.#intervalMs = intervalMs;
+    this.#onError = onError;
+  }
+
+  /** Counts one verification of a known key; `used` when it was valid (moves `lastUsedAt`). */
+  record(keyId: string, consumerId: string, code: VerifyCode, now: number): void {
+    const day = this.#dayOf(now);
+    let usage = this.#pending.get(keyId);
+    if (usage === undefined) {
+      usage = { consumerId, lastUsedAt: null, day, counts: {}, earlier: [] };
+      this.#pending.set(keyId, usage);
+    } else if (usage.day !== day) {
+      usage.earlier.push({ day: usage.day, counts: usage.counts });
+      usage.day = day;
+      usage.counts = {};
+    }
+    if (code === 'VALID' && (usage.lastUsedAt ?? 0) < now) usage.lastUsedAt = now;
+    usage.counts[code] = (usage.counts[code] ?? 0) + 1;
+    if (this.#timer === undefined) this.#schedule();
+  }
+
+  /** Writes what is pending in one batch; resolves when written, or when the write failed and was kept. */
+  flush(): Promise<void> {
+    this.#cancelTimer();
+    this.#flushing = this.#flushing.then(() => this.#write());
+    return this.#flushing;
+  }
+
+  stop(): void {
+    this.#cancelTimer();
+  }
+
+  async #write(): Promise<void> {
+    if (this.#pending.size === 0) return;
+    const pending = this.#pending;
+    this.#pending = new Map();
+    try {
+      await this.#store.recordUsage(toBatch(pending));
+    } catch (error) {
+      this.#restore(pending);
+      this.#onError(error);
+    }
+    if (this.#pending.size > 0 && this.#timer === undefined) this.#schedule();
+  }
+
+  /** Puts a failed batch back, merged with whatever was recorded meanwhile. */
+  #restore(failed: Map<string, KeyUsage>): void {
+    for (const [keyId, old] of failed) {
+      const newer = this.#pending.get(keyId);
+      if (newer === undefined) {
+        this.#pending.set(keyId, old);
+        continue;
+      }
+      newer.earlier.unshift(...old.earlier, { day: old.day, counts: old.counts });
+      if ((old.lastUsedAt ?? 0) > (newer.lastUsedAt ?? 0)) newer.lastUsedAt = old.lastUsedAt;
+    }
+  }
+
+  #dayOf(now: number): string {
+    if (now < this.#dayStart || now >= this.#dayStart + DAY_MS) {
+      this.#dayStart = now - (now % DAY_MS);
+      this.#day = new Date(this.#dayStart).toISOString().slice(0, 10);
+    }
+    return this.#day;
+  }
+
+  #schedule(): void {
+    const timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.flush();
+    }, this.#intervalMs);
+    // In Node a pending flush must not keep the process alive; `close()` flushes on the way out.
+    (timer as { unref?: () => void }).unref?.();
+    this.#timer = timer;
+  }
+
+  #cancelTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+function toBatch(pending: Map<string, KeyUsage>): UsageBatch {
+  const lastUsed = new Map<string, number>();
+  const counts: UsageBatch['counts'] = [];
+  for (const [keyId, usage] of pending) {
+    if (usage.lastUsedAt !== null) lastUsed.set(keyId, usage.lastUsedAt);
+    for (const { day, counts: byCode } of [...usage.earlier, usage]) {
+      for (const [code, count] of Object.entries(byCode)) {
+        if (count > 0) counts.push({ keyId, consumerId: usage.consumerId, day, code, count });
+      }
+    }
+  }
+  return { lastUsed, counts };
+}

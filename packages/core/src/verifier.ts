@@ -1,0 +1,198 @@
+import type { TtlCache } from './cache.js';
+import type { KeyHasher } from './hash/hasher.js';
+import { isWellFormed } from './key-format.js';
+import type { FixedWindowRateLimiter, RateLimitDecision } from './rate-limiter.js';
+import type { ApiKeyRow, RateLimit } from './schema.js';
+import type { KeyStore } from './storage/store.js';
+import type { RejectedKey, VerifiedKey, VerifyResult } from './types.js';
+import type { UsageRecorder } from './usage-recorder.js';
+import { costSchema, parseInput } from './validation.js';
+
+export interface VerifyOptions<TPermission extends string> {
+  /** Every one of these must be held by the key, or the result is `INSUFFICIENT_PERMISSIONS`. */
+  permissions?: readonly TPermission[];
+  /** The rate limit this call spends from. Default `"default"`; a key without it is not limited. */
+  rateLimit?: string;
+  /** Units this call spends from the rate limit and from `remaining`. Default 1. */
+  cost?: number;
+}
+
+/** A stored key as the verification path holds it, with its success result made once. */
+export interface CachedKey {
+  id: string;
+  consumerId: string;
+  revokedAt: number | null;
+  enabled: boolean;
+  expiresAt: number | null;
+  permissions: ReadonlySet<string>;
+  /** Effective limits by name, with the counter subject each spends from. */
+  rateLimits: ReadonlyMap<string, { subject: string; limit: RateLimit }>;
+  usageLimited: boolean;
+  verified: VerifiedKey;
+}
+
+export interface VerifierDependencies {
+  store: KeyStore;
+  /** Runs a storage operation, turning faults into `STORAGE_UNAVAILABLE`. */
+  storage: <T>(operation: () => Promise<T>) => Promise<T>;
+  cache: TtlCache<CachedKey>;
+  hash: KeyHasher;
+  clock: () => number;
+  limiter: FixedWindowRateLimiter;
+  recorder: UsageRecorder;
+  /** Limits from the options, applying to keys that do not set one of the same name. */
+  defaultRateLimits: readonly RateLimit[];
+}
+
+const MALFORMED: RejectedKey = Object.freeze({ valid: false, code: 'MALFORMED' });
+const NOT_FOUND: RejectedKey = Object.freeze({ valid: false, code: 'NOT_FOUND' });
+
+/**
+ * The hot path. Checks, in order: shape and checksum → hash → lookup (cache, then storage) →
+ * revoked / disabled / expired → permissions → rate limit → usage. A call that fails a check
+ * spends nothing from a later one. A cached key with no usage limit costs no I/O, no write and,
+ * without a rate limit, no allocation beyond the returned promise.
+ */
+export function createVerifier(deps: VerifierDependencies) {
+  const { store, storage, cache, hash, clock, limiter, recorder } = deps;
+
+  // Bumped by every change, so that a lookup that started before a change does not put the old
+  // record back into the cache after the change dropped it.
+  let generation = 0;
+  const inflight = new Map<string, Promise<CachedKey | null>>();
+
+  function load(keyHash: string): Promise<CachedKey | null> {
+    let pending = inflight.get(keyHash);
+    if (pending === undefined) {
+      const startedAt = generation;
+      pending = storage(() => store.findByHash(keyHash)).then((row) => {
+        if (row === undefined) return null; // never cached: a key created next must work at once
+        const record = toCachedKey(row, deps.defaultRateLimits);
+        if (generation === startedAt) cache.set(keyHash, record, clock());
+        return record;
+      });
+      const clear = () => inflight.delete(keyHash);
+      pending.then(clear, clear);
+      inflight.set(keyHash, pending);
+    }
+    return pending;
+  }
+
+  function reject(record: CachedKey, code: RejectedKey['code'], now: number): RejectedKey {
+    recorder.record(record.id, record.consumerId, code, now);
+    return { valid: false, code, keyId: record.id };
+  }
+
+  async function verify<P extends string>(
+    key: unknown,
+    options?: VerifyOptions<P>,
+  ): Promise<VerifyResult<P>> {
+    if (!isWellFormed(key)) return MALFORMED;
+    const keyHash = hash(key);
+    const now = clock();
+    const record = cache.get(keyHash, now) ?? (await load(keyHash));
+    if (record === null) return NOT_FOUND;
+    if (record.revokedAt !== null) return reject(record, 'REVOKED', now);
+    if (!record.enabled) return reject(record, 'DISABLED', now);
+    if (record.expiresAt !== null && now >= record.expiresAt) return reject(record, 'EXPIRED', now);
+
+    const required = options?.permissions;
+    if (required !== undefined && required.length > 0) {
+      const missing = required.filter((permission) => !record.permissions.has(permission));
+      if (missing.length > 0) {
+        recorder.record(record.id, record.consumerId, 'INSUFFICIENT_PERMISSIONS', now);
+        return {
+          valid: false,
+          code: 'INSUFFICIENT_PERMISSIONS',
+          keyId: record.id,
+          missingPermissions: missing,
+        };
+      }
+    }
+
+    const cost = options?.cost === undefined ? 1 : parseInput(costSchema, options.cost);
+    let decision: RateLimitDecision | undefined;
+    const rateLimit = record.rateLimits.get(options?.rateLimit ?? 'default');
+    if (rateLimit !== undefined) {
+      decision = limiter.spend(rateLimit.subject, rateLimit.limit, cost, now);
+      if (!decision.allowed) {
+        recorder.record(record.id, record.consumerId, 'RATE_LIMITED', now);
+        return {
+          valid: false,
+          code: 'RATE_LIMITED',
+          keyId: record.id,
+          retryAfterMs: decision.retryAfterMs,
+          rateLimit: decision.state,
+        };
+      }
+    }
+
+    let remaining: number | null = null;
+    if (record.usageLimited) {
+      const spent = await storage(() => store.spendUsage(record.id, cost, now));
+      if (!spent.spent) {
+        recorder.record(record.id, record.consumerId, 'USAGE_EXCEEDED', now);
+        return {
+          valid: false,
+          code: 'USAGE_EXCEEDED',
+          keyId: record.id,
+          ...(spent.nextRefillAt === null ? {} : { retryAfterMs: spent.nextRefillAt - now }),
+        };
+      }
+      remaining = spent.remaining;
+    }
+
+    recorder.record(record.id, record.consumerId, 'VALID', now);
+    if (decision === undefined && remaining === null) return record.verified as VerifiedKey<P>;
+    return {
+      ...(record.verified as VerifiedKey<P>),
+      ...(decision === undefined ? {} : { rateLimit: decision.state }),
+      ...(remaining === null ? {} : { remaining }),
+    };
+  }
+
+  /** Drops changed keys from this process's cache at once. */
+  function forget(rows: readonly Pick<ApiKeyRow, 'hash'>[]): void {
+    generation++;
+    for (const row of rows) cache.delete(row.hash);
+  }
+
+  return { verify, forget };
+}
+
+function toCachedKey(row: ApiKeyRow, defaults: readonly RateLimit[]): CachedKey {
+  const rateLimits = new Map<string, { subject: string; limit: RateLimit }>();
+  for (const limit of [...defaults, ...row.rateLimits]) {
+    const owner = limit.per === 'consumer' ? `consumer:${row.consumerId}` : `key:${row.id}`;
+    rateLimits.set(limit.name, { subject: `${owner}:${limit.name}`, limit });
+  }
+  return {
+    id: row.id,
+    consumerId: row.consumerId,
+    revokedAt: row.revokedAt,
+    enabled: row.enabled,
+    expiresAt: row.expiresAt,
+    permissions: new Set(row.permissions),
+    rateLimits,
+    usageLimited: row.remaining !== null,
+    verified: Object.freeze({
+      valid: true,
+      code: 'VALID',
+      keyId: row.id,
+      consumerId: row.consumerId,
+      ownerId: row.ownerId,
+      name: row.name,
+      permissions: Object.freeze([...row.permissions]),
+      metadata: deepFreeze(row.metadata),
+      expiresAt: row.expiresAt,
+    }),
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
