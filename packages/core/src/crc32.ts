@@ -1,6 +1,7 @@
 // IEEE 802.3 CRC-32 (the zlib / PNG one), table-driven. Used for the key checksum, which lets a
 // verifier and a secret scanner reject typos without touching storage.
-const TABLE = /* @__PURE__ */ buildTable();
+/** The byte-wise lookup table, for callers that fold the CRC into a loop of their own. */
+export const CRC32_TABLE = /* @__PURE__ */ buildTable();
 
 function buildTable(): Uint32Array {
   const table = new Uint32Array(256);
@@ -16,7 +17,7 @@ function buildTable(): Uint32Array {
 export function crc32(text: string): number {
   let crc = 0xffffffff;
   for (let i = 0; i < text.length; i++) {
-    crc = (TABLE[(crc ^ text.charCodeAt(i)) & 0xff] as number) ^ (crc >>> 8);
+    crc = (CRC32_TABLE[(crc ^ text.charCodeAt(i)) & 0xff] as number) ^ (crc >>> 8);
   }
   return (crc ^ 0xffffffff) >>> 0;
 }

@@ -118,3 +118,24 @@ describe('patterns for secret scanners', () => {
     expect(() => keyPattern('a'.repeat(33))).toThrow(/Invalid key prefix/);
   });
 });
+
+describe('isWellFormed agrees with the documented pattern', () => {
+  const random: RandomSource = (bytes) => crypto.getRandomValues(bytes);
+  const WHOLE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*_[0-9A-Za-z]{36}$/;
+  it.each(['a', 'acme', 'acme_live', 'a1_2b_c3', 'x'.repeat(32)])(
+    'accepts keys of prefix %s',
+    (prefix) => {
+      expect(isWellFormed(generateKey(prefix, random))).toBe(true);
+    },
+  );
+
+  it.each(['1acme', '_acme', 'acme_', 'acme__live', 'Acme', 'ac-me', 'x'.repeat(33)])(
+    'rejects a key whose prefix is %s even with a correct checksum',
+    (prefix) => {
+      const head = `${prefix}_${'A'.repeat(30)}`;
+      const key = head + checksumOf(head);
+      expect(WHOLE.test(key) && prefix.length <= 32).toBe(false);
+      expect(isWellFormed(key)).toBe(false);
+    },
+  );
+});

@@ -1,0 +1,51 @@
+// A small measuring loop for the benchmarks: runs a function back to back for a while, times each
+// call with the monotonic clock, and reports throughput and latency percentiles.
+
+export interface Measurement {
+  name: string;
+  opsPerSecond: number;
+  p50Us: number;
+  p99Us: number;
+  samples: number;
+}
+
+export interface MeasureOptions {
+  /** How long to measure, after the warm-up. Default 2000 ms. */
+  durationMs?: number;
+  warmupMs?: number;
+}
+
+export async function measure(
+  name: string,
+  run: (iteration: number) => unknown,
+  { durationMs = 2000, warmupMs = 500 }: MeasureOptions = {},
+): Promise<Measurement> {
+  const warmupEnd = performance.now() + warmupMs;
+  for (let i = 0; performance.now() < warmupEnd; i++) await run(i);
+  const samples = new Float64Array(20_000_000);
+  let count = 0;
+  const started = process.hrtime.bigint();
+  const end = started + BigInt(durationMs) * 1_000_000n;
+  let now = started;
+  while (now < end && count < samples.length) {
+    const result = run(count);
+    if (result instanceof Promise) await result;
+    const after = process.hrtime.bigint();
+    samples[count++] = Number(after - now);
+    now = after;
+  }
+  const elapsedNs = Number(now - started);
+  const sorted = samples.subarray(0, count).sort();
+  return {
+    name,
+    opsPerSecond: (count / elapsedNs) * 1e9,
+    p50Us: (sorted[Math.floor(count * 0.5)] ?? 0) / 1000,
+    p99Us: (sorted[Math.floor(count * 0.99)] ?? 0) / 1000,
+    samples: count,
+  };
+}
+
+export function formatRow(m: Measurement): string {
+  const ops = Math.round(m.opsPerSecond).toLocaleString('en-US');
+  return `| ${m.name} | ${ops} | ${m.p50Us.toFixed(2)} | ${m.p99Us.toFixed(2)} |`;
+}

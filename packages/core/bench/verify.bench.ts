@@ -1,0 +1,92 @@
+// `pnpm bench` for core: the verification hot path, cached and cold, against its floor.
+// Writes bench results to .bench-results/core.json at the repository root; scripts/bench-report.mjs
+// turns every package's results into BENCHMARKS.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createApiKeys } from '../src/api-keys.js';
+import { createKeyHasher } from '../src/hash/node.js';
+import { createDrizzleStore } from '../src/storage/drizzle-store.js';
+import type { KeyStore } from '../src/storage/store.js';
+import { dataset } from './dataset.js';
+import { type Measurement, measure } from './harness.js';
+
+const results: Record<string, unknown> = {};
+const durationMs = Number(process.env.BENCH_DURATION_MS ?? 3000);
+
+// The floor of a cached verification: hashing the key and one Map lookup.
+{
+  const small = await dataset(10_000);
+  const hash = createKeyHasher();
+  const map = new Map(small.sampleKeys.map((key) => [hash(key), { key }]));
+  const keys = small.sampleKeys;
+  results.floor = await measure(
+    'floor: SHA-256 (node:crypto one-shot) + Map lookup',
+    (i) => map.get(hash(keys[i % keys.length] as string)),
+    { durationMs },
+  );
+}
+
+// Cached verification: the key was verified once, so no storage is touched.
+{
+  const { url, sampleKeys } = await dataset(10_000);
+  const apiKeys = createApiKeys({ database: { url }, onBackgroundError: () => {} });
+  const key = sampleKeys[0] as string;
+  if (!(await apiKeys.verify(key)).valid) throw new Error('bench key does not verify');
+  results.cached = await measure('verify, cached key', () => apiKeys.verify(key), { durationMs });
+  await apiKeys.close();
+}
+
+// Cold verification: cache off, so each call is one indexed read of the libsql file.
+async function cold(size: number): Promise<Measurement> {
+  const { url, sampleKeys } = await dataset(size);
+  const apiKeys = createApiKeys({
+    database: { url },
+    cache: { ttlMs: 0 },
+    onBackgroundError: () => {},
+  });
+  const keys = sampleKeys;
+  const result = await measure(
+    `verify, cold (cache off), ${size.toLocaleString('en-US')} keys`,
+    async (i) => {
+      const verified = await apiKeys.verify(keys[i % keys.length] as string);
+      if (!verified.valid) throw new Error('bench key does not verify');
+    },
+    { durationMs },
+  );
+  await apiKeys.close();
+  return result;
+}
+results.cold10k = await cold(10_000);
+results.cold1m = await cold(1_000_000);
+
+// Storage operations for 10 000 verifications of one key (default options: cache on).
+{
+  const { url, sampleKeys } = await dataset(10_000);
+  const calls = new Map<string, number>();
+  const store = createDrizzleStore({ url });
+  const counted = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return (...args: unknown[]) => {
+        calls.set(property, (calls.get(property) ?? 0) + 1);
+        return value.apply(target, args);
+      };
+    },
+  }) as KeyStore;
+  const apiKeys = createApiKeys({ storage: counted });
+  await apiKeys.ready();
+  calls.clear();
+  for (let i = 0; i < 10_000; i++) await apiKeys.verify(sampleKeys[0] as string);
+  await apiKeys.flush();
+  results.writesPer10k = {
+    reads: calls.get('findByHash') ?? 0,
+    writes: (calls.get('recordUsage') ?? 0) + (calls.get('spendUsage') ?? 0),
+  };
+  await apiKeys.close();
+}
+
+const out = fileURLToPath(new URL('../../../.bench-results/', import.meta.url));
+mkdirSync(out, { recursive: true });
+writeFileSync(`${out}core.json`, JSON.stringify(results, null, 2));
+console.log(JSON.stringify(results, null, 2));
