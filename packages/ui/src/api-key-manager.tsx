@@ -1,0 +1,150 @@
+import type { ApiKey } from '@latchkey/core';
+import { type ComponentProps, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { CreateKeyDialog } from './create-key-dialog.js';
+import { errorMessage } from './error-message.js';
+import { KeyTable } from './key-table.js';
+import { RevealKeyOnce } from './reveal-key-once.js';
+import { RevokeKeyDialog } from './revoke-key-dialog.js';
+import { RollKeyDialog } from './roll-key-dialog.js';
+import type { ApiKeyManagerState } from './use-api-key-manager.js';
+import { visuallyHidden } from './visually-hidden.js';
+
+export type ApiKeyManagerViewProps<P extends string = string> = Omit<
+  ComponentProps<'section'>,
+  'children'
+> & {
+  /** What `useApiKeyManager()` returned. */
+  manager: ApiKeyManagerState<P>;
+  /** The section's heading. Default "API keys". */
+  heading?: ReactNode;
+};
+
+type OpenDialog<P extends string> =
+  | { kind: 'create' }
+  | { kind: 'revoke' | 'roll'; apiKey: ApiKey<P> }
+  | null;
+
+/** The parts composed into one screen over the state of `useApiKeyManager()`. */
+export function ApiKeyManagerView<P extends string>({
+  manager,
+  heading = 'API keys',
+  ...props
+}: ApiKeyManagerViewProps<P>) {
+  const [dialog, setDialog] = useState<OpenDialog<P>>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const [actionError, setActionError] = useState<unknown>(null);
+  // Bumped when the control that had focus goes away (a revoked key's buttons, the dismissed
+  // secret), so that focus lands on the heading rather than on the page's body.
+  const [focusHeading, setFocusHeading] = useState(0);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const headingId = useId();
+  useEffect(() => {
+    if (focusHeading > 0) headingRef.current?.focus();
+  }, [focusHeading]);
+
+  const close = () => setDialog(null);
+  const open = (next: OpenDialog<P>) => {
+    setActionError(null);
+    setDialog(next);
+  };
+  const { revealedKey } = manager;
+
+  return (
+    <section data-latchkey="" data-slot="api-key-manager" aria-labelledby={headingId} {...props}>
+      <header data-slot="api-key-manager-header">
+        <h2 id={headingId} ref={headingRef} tabIndex={-1} data-slot="api-key-manager-title">
+          {heading}
+        </h2>
+        <button
+          type="button"
+          data-slot="button"
+          data-variant="primary"
+          disabled={manager.isLoading || manager.error !== null}
+          onClick={() => open({ kind: 'create' })}
+        >
+          Create API key
+        </button>
+      </header>
+      {revealedKey === null ? null : (
+        <RevealKeyOnce
+          key={revealedKey.apiKey.id}
+          revealed={revealedKey}
+          onDismiss={() => {
+            manager.dismissRevealedKey();
+            setFocusHeading((count) => count + 1);
+          }}
+        />
+      )}
+      {actionError === null ? null : (
+        <p role="alert" data-slot="form-error">
+          {errorMessage(actionError)}
+        </p>
+      )}
+      <KeyTable
+        apiKeys={manager.apiKeys}
+        isLoading={manager.isLoading}
+        error={manager.error}
+        onRetry={manager.refetch}
+        onRoll={(apiKey) => open({ kind: 'roll', apiKey })}
+        onRevoke={(apiKey) => open({ kind: 'revoke', apiKey })}
+        onToggleEnabled={async (apiKey) => {
+          setActionError(null);
+          try {
+            await manager.updateApiKey({ id: apiKey.id, enabled: !apiKey.enabled });
+            setAnnouncement(`${apiKey.name} ${apiKey.enabled ? 'disabled' : 'enabled'}.`);
+          } catch (error) {
+            setActionError(error);
+          }
+        }}
+      />
+      {manager.hasMore ? (
+        <button
+          type="button"
+          data-slot="button"
+          data-variant="secondary"
+          aria-disabled={manager.isLoadingMore}
+          onClick={() => {
+            if (!manager.isLoadingMore) manager.loadMore();
+          }}
+        >
+          {manager.isLoadingMore ? 'Loading…' : 'Load more'}
+        </button>
+      ) : null}
+      <p role="status" style={visuallyHidden}>
+        {announcement}
+      </p>
+      {dialog?.kind === 'create' ? (
+        <CreateKeyDialog
+          permissions={manager.permissions}
+          onCancel={close}
+          onCreate={async (input) => {
+            await manager.createApiKey(input);
+            close();
+          }}
+        />
+      ) : null}
+      {dialog?.kind === 'revoke' ? (
+        <RevokeKeyDialog
+          apiKey={dialog.apiKey}
+          onCancel={close}
+          onRevoke={async (input) => {
+            await manager.revokeApiKey(input);
+            close();
+            setAnnouncement(`${dialog.apiKey.name} revoked.`);
+            setFocusHeading((count) => count + 1);
+          }}
+        />
+      ) : null}
+      {dialog?.kind === 'roll' ? (
+        <RollKeyDialog
+          apiKey={dialog.apiKey}
+          onCancel={close}
+          onRoll={async (input) => {
+            await manager.rollApiKey(input);
+            close();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,162 @@
+import type { ApiKey } from '@latchkey/core';
+import type { ComponentProps, ReactNode } from 'react';
+import { errorMessage } from './error-message.js';
+import { formatDate, formatDateTime, maskedKey } from './format.js';
+import { KeyStatus } from './key-status.js';
+import { visuallyHidden } from './visually-hidden.js';
+
+export type KeyTableProps<P extends string = string> = Omit<ComponentProps<'div'>, 'children'> & {
+  apiKeys: readonly ApiKey<P>[];
+  /** Shows the loading state instead of the table. */
+  isLoading?: boolean;
+  /** Why the keys could not be loaded; shown in words instead of the table. */
+  error?: unknown;
+  /** Offered with the error, to try again. */
+  onRetry?: () => void;
+  /** Asks to roll a key; without it there is no Roll button. */
+  onRoll?: (apiKey: ApiKey<P>) => void;
+  /** Asks to revoke a key; without it there is no Revoke button. */
+  onRevoke?: (apiKey: ApiKey<P>) => void;
+  /** Turns a key off or on again; without it there is no Disable / Enable button. */
+  onToggleEnabled?: (apiKey: ApiKey<P>) => void;
+};
+
+function Time({ ms, fallback }: { ms: number | null; fallback: string }) {
+  if (ms === null) return fallback;
+  return (
+    <time dateTime={new Date(ms).toISOString()} title={formatDateTime(ms)}>
+      {formatDate(ms)}
+    </time>
+  );
+}
+
+/** The keys with name, `start…last4`, dates and status, or the loading, error or empty state. */
+export function KeyTable<P extends string>({
+  apiKeys,
+  isLoading = false,
+  error,
+  onRetry,
+  onRoll,
+  onRevoke,
+  onToggleEnabled,
+  ...props
+}: KeyTableProps<P>) {
+  const hasActions =
+    onRoll !== undefined || onRevoke !== undefined || onToggleEnabled !== undefined;
+  let content: ReactNode;
+  if (error !== undefined && error !== null) {
+    content = (
+      <div role="alert" data-slot="key-table-error">
+        <p>Could not load API keys. {errorMessage(error)}</p>
+        {onRetry === undefined ? null : (
+          <button type="button" data-slot="button" data-variant="secondary" onClick={onRetry}>
+            Try again
+          </button>
+        )}
+      </div>
+    );
+  } else if (isLoading) {
+    content = (
+      <p role="status" data-slot="key-table-loading">
+        Loading API keys…
+      </p>
+    );
+  } else if (apiKeys.length === 0) {
+    content = (
+      <p data-slot="key-table-empty">No API keys yet. Create one to let a machine call this app.</p>
+    );
+  } else {
+    content = (
+      <table data-slot="key-table-table">
+        <caption style={visuallyHidden}>API keys</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Key</th>
+            <th scope="col">Created</th>
+            <th scope="col">Last used</th>
+            <th scope="col">Expires</th>
+            <th scope="col">Status</th>
+            {hasActions ? (
+              <th scope="col">
+                <span style={visuallyHidden}>Actions</span>
+              </th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>
+          {apiKeys.map((apiKey) => {
+            // A revoked key cannot change; a rolled or expired one cannot be rolled again.
+            const changeable = apiKey.status !== 'revoked';
+            const rollable =
+              changeable && apiKey.status !== 'expired' && apiKey.replacedById === null;
+            return (
+              <tr key={apiKey.id} data-slot="key-row" data-status={apiKey.status}>
+                <th scope="row" data-slot="key-name">
+                  {apiKey.name}
+                </th>
+                <td>
+                  <code data-slot="key-masked">{maskedKey(apiKey)}</code>
+                </td>
+                <td>
+                  <Time ms={apiKey.createdAt} fallback="" />
+                </td>
+                <td>
+                  <Time ms={apiKey.lastUsedAt} fallback="Never" />
+                </td>
+                <td>
+                  <Time ms={apiKey.expiresAt} fallback="Never" />
+                </td>
+                <td>
+                  <KeyStatus status={apiKey.status} />
+                </td>
+                {hasActions ? (
+                  <td data-slot="key-actions">
+                    {onToggleEnabled && changeable && apiKey.status !== 'expired' ? (
+                      <button
+                        type="button"
+                        data-slot="button"
+                        data-variant="ghost"
+                        aria-label={`${apiKey.enabled ? 'Disable' : 'Enable'} ${apiKey.name}`}
+                        onClick={() => onToggleEnabled(apiKey)}
+                      >
+                        {apiKey.enabled ? 'Disable' : 'Enable'}
+                      </button>
+                    ) : null}
+                    {onRoll && rollable ? (
+                      <button
+                        type="button"
+                        data-slot="button"
+                        data-variant="ghost"
+                        aria-label={`Roll ${apiKey.name}`}
+                        onClick={() => onRoll(apiKey)}
+                      >
+                        Roll
+                      </button>
+                    ) : null}
+                    {onRevoke && changeable ? (
+                      <button
+                        type="button"
+                        data-slot="button"
+                        data-variant="ghost-danger"
+                        aria-label={`Revoke ${apiKey.name}`}
+                        onClick={() => onRevoke(apiKey)}
+                      >
+                        Revoke
+                      </button>
+                    ) : null}
+                  </td>
+                ) : null}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    );
+  }
+  return (
+    <div data-latchkey="" data-slot="key-table" aria-busy={isLoading} {...props}>
+      {content}
+    </div>
+  );
+}

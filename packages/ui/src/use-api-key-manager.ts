@@ -1,0 +1,143 @@
+import type { ApiKey, CreatedApiKey, RolledApiKey } from '@latchkey/core';
+import type { MutationFunctionContext } from '@tanstack/react-query';
+import { getQueryKey } from '@trpc/react-query';
+import { useCallback, useMemo, useState } from 'react';
+import type {
+  ApiKeyClientError,
+  ApiKeyRouterHooks,
+  CreateApiKeyInput,
+  RevokeApiKeyInput,
+  RollApiKeyInput,
+  UpdateApiKeyInput,
+} from './types.js';
+
+export interface UseApiKeyManagerOptions {
+  /** Keys fetched per page (1 to 100). Default 20. */
+  pageSize?: number;
+}
+
+/** A secret that was just made, by `createApiKey` or `rollApiKey`, until it is dismissed. */
+export interface RevealedKey<P extends string = string> {
+  /** The secret. Shown once; the server cannot show it again. */
+  key: string;
+  apiKey: ApiKey<P>;
+  /** For a rolled key: the key it replaced, now expiring at the end of the grace period. */
+  previous?: ApiKey<P>;
+}
+
+export interface ApiKeyManagerState<P extends string = string> {
+  /** The consumer's keys, newest first, as far as they are loaded. */
+  apiKeys: ApiKey<P>[];
+  /** Every permission the app declared: exactly what a key may be given. */
+  permissions: P[];
+  /** The app's key prefix, e.g. `acme`; empty until loaded. */
+  prefix: string;
+  /** True until the first page and the app's config have loaded. */
+  isLoading: boolean;
+  /** Why the keys or the config could not be loaded; `null` otherwise. */
+  error: ApiKeyClientError | null;
+  /** Loads the keys and config again (after an error). */
+  refetch: () => void;
+  hasMore: boolean;
+  isLoadingMore: boolean;
+  loadMore: () => void;
+  /** Creates a key and reveals its secret; rejects with the server's error. */
+  createApiKey: (input: CreateApiKeyInput<P>) => Promise<CreatedApiKey<P>>;
+  updateApiKey: (input: UpdateApiKeyInput<P>) => Promise<ApiKey<P>>;
+  revokeApiKey: (input: RevokeApiKeyInput) => Promise<ApiKey<P>>;
+  /** Replaces a key with a new one (same settings) and reveals the new secret. */
+  rollApiKey: (input: RollApiKeyInput) => Promise<RolledApiKey<P>>;
+  isCreating: boolean;
+  isUpdating: boolean;
+  isRevoking: boolean;
+  isRolling: boolean;
+  /**
+   * The secret from the last create or roll, held in this component's state only (not in the
+   * query cache, the URL or storage) until `dismissRevealedKey` drops it.
+   */
+  revealedKey: RevealedKey<P> | null;
+  dismissRevealedKey: () => void;
+}
+
+/**
+ * The hook behind `createApiKeyUI(…).useApiKeyManager`: the router's queries and mutations, with
+ * every mutation invalidating the router's queries so that each mounted view stays current.
+ */
+export function useApiKeyManagerFor<P extends string>(
+  router: ApiKeyRouterHooks<P>,
+  options: UseApiKeyManagerOptions = {},
+): ApiKeyManagerState<P> {
+  const config = router.config.useQuery(undefined, { staleTime: Number.POSITIVE_INFINITY });
+  const list = router.list.useInfiniteQuery(
+    { limit: options.pageSize ?? 20 },
+    { getNextPageParam: (page) => page.nextCursor },
+  );
+
+  // The mutation's own query client (the one the host gave `trpc.Provider`), so no
+  // QueryClientProvider is assumed. Returning the promise makes `mutateAsync` resolve only once
+  // the list is fresh.
+  const invalidate = (...[, , , context]: [unknown, unknown, unknown, MutationFunctionContext]) =>
+    context.client.invalidateQueries({ queryKey: getQueryKey(router) });
+  // `gcTime: 0` and the `reset()` below drop a secret-bearing result from the mutation cache as
+  // soon as it has been handed over.
+  const create = router.create.useMutation({ onSuccess: invalidate, gcTime: 0 });
+  const roll = router.roll.useMutation({ onSuccess: invalidate, gcTime: 0 });
+  const update = router.update.useMutation({ onSuccess: invalidate });
+  const revoke = router.revoke.useMutation({ onSuccess: invalidate });
+
+  const [revealedKey, setRevealedKey] = useState<RevealedKey<P> | null>(null);
+
+  const { mutateAsync: createAsync, reset: resetCreate } = create;
+  const createApiKey = useCallback(
+    async (input: CreateApiKeyInput<P>) => {
+      const created = await createAsync(input);
+      resetCreate();
+      setRevealedKey({ key: created.key, apiKey: created.apiKey });
+      return created;
+    },
+    [createAsync, resetCreate],
+  );
+  const { mutateAsync: rollAsync, reset: resetRoll } = roll;
+  const rollApiKey = useCallback(
+    async (input: RollApiKeyInput) => {
+      const rolled = await rollAsync(input);
+      resetRoll();
+      setRevealedKey({ key: rolled.key, apiKey: rolled.apiKey, previous: rolled.previous });
+      return rolled;
+    },
+    [rollAsync, resetRoll],
+  );
+  const dismissRevealedKey = useCallback(() => setRevealedKey(null), []);
+
+  const pages = list.data?.pages;
+  const apiKeys = useMemo(() => pages?.flatMap((page) => page.items) ?? [], [pages]);
+  const { refetch: refetchList, fetchNextPage } = list;
+  const { refetch: refetchConfig } = config;
+  const refetch = useCallback(() => {
+    void refetchList();
+    void refetchConfig();
+  }, [refetchList, refetchConfig]);
+  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+
+  return {
+    apiKeys,
+    permissions: config.data?.permissions ?? [],
+    prefix: config.data?.prefix ?? '',
+    isLoading: list.isPending || config.isPending,
+    error: list.error ?? config.error ?? null,
+    refetch,
+    hasMore: list.hasNextPage,
+    isLoadingMore: list.isFetchingNextPage,
+    loadMore,
+    createApiKey,
+    updateApiKey: update.mutateAsync,
+    revokeApiKey: revoke.mutateAsync,
+    rollApiKey,
+    isCreating: create.isPending,
+    isUpdating: update.isPending,
+    isRevoking: revoke.isPending,
+    isRolling: roll.isPending,
+    revealedKey,
+    dismissRevealedKey,
+  };
+}
