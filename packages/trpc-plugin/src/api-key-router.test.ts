@@ -1,0 +1,264 @@
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import superjson from 'superjson';
+import { describe, expect, it } from 'vitest';
+import { STORAGE_UNAVAILABLE_MESSAGE } from './router-error.js';
+import { brokenApiKeys, PERMISSIONS, testApiKeys } from './test-support/api-keys.js';
+import { admin, member, rejection, userClient } from './test-support/clients.js';
+import {
+  callerContext,
+  hostApp,
+  type SuperjsonHostRouter,
+  superjsonHostApp,
+} from './test-support/host-app.js';
+import { serve, sessionHeaders } from './test-support/http-server.js';
+
+const HOUR = 60 * 60 * 1000;
+
+describe('apiKeyRouter over HTTP', () => {
+  it('manages a key from creation to roll and revocation, for the user’s own team', async () => {
+    const { apiKeys, clock } = testApiKeys();
+    const { url } = await serve(hostApp(apiKeys));
+    const { client } = userClient(url, admin('team_a', 'user_1'));
+
+    expect(await client.apiKeys.config.query()).toEqual({
+      prefix: 'acme',
+      permissions: [...PERMISSIONS],
+    });
+
+    const created = await client.apiKeys.create.mutate({
+      name: '  Billing sync ',
+      permissions: ['invoices:read'],
+      metadata: { region: 'eu' },
+      expiresAt: clock.now() + 24 * HOUR,
+    });
+    expect(created.key).toMatch(/^acme_/);
+    expect(created.apiKey).toMatchObject({
+      name: 'Billing sync',
+      consumerId: 'team_a',
+      ownerId: 'user_1',
+      permissions: ['invoices:read'],
+      metadata: { region: 'eu' },
+      status: 'active',
+      expiresAt: clock.now() + 24 * HOUR,
+    });
+    expect(await apiKeys.verify(created.key)).toMatchObject({ valid: true, consumerId: 'team_a' });
+    const id = created.apiKey.id;
+    expect(await client.apiKeys.get.query({ id })).toEqual(created.apiKey);
+
+    clock.advance(1000);
+    const updated = await client.apiKeys.update.mutate({
+      id,
+      name: 'Billing',
+      permissions: ['invoices:read', 'invoices:write'],
+      metadata: { region: 'us' },
+      enabled: false,
+      expiresAt: null,
+    });
+    expect(updated).toMatchObject({
+      name: 'Billing',
+      permissions: ['invoices:read', 'invoices:write'],
+      metadata: { region: 'us' },
+      enabled: false,
+      status: 'disabled',
+      expiresAt: null,
+      updatedAt: clock.now(),
+    });
+    await client.apiKeys.update.mutate({ id, enabled: true });
+
+    const rolled = await client.apiKeys.roll.mutate({ id, gracePeriodMs: HOUR });
+    expect(rolled.previous).toMatchObject({
+      id,
+      expiresAt: clock.now() + HOUR,
+      replacedById: rolled.apiKey.id,
+    });
+    expect(rolled.apiKey).toMatchObject({ rolledFromId: id, name: 'Billing', status: 'active' });
+    expect((await apiKeys.verify(created.key)).valid).toBe(true);
+    expect((await apiKeys.verify(rolled.key)).valid).toBe(true);
+    clock.advance(HOUR);
+    expect((await apiKeys.verify(created.key)).code).toBe('EXPIRED');
+
+    const revoked = await client.apiKeys.revoke.mutate({ id: rolled.apiKey.id, reason: 'leaked' });
+    expect(revoked).toMatchObject({
+      status: 'revoked',
+      revokedReason: 'leaked',
+      revokedAt: clock.now(),
+    });
+    expect((await apiKeys.verify(rolled.key)).code).toBe('REVOKED');
+
+    const log = await client.apiKeys.auditLog.query({ keyId: id });
+    expect(log.items.map((event) => event.action)).toEqual([
+      'rolled',
+      'updated',
+      'updated',
+      'created',
+    ]);
+    expect(log.items.every((event) => event.actorId === 'user_1')).toBe(true);
+  });
+
+  it('pages keys and audit events with cursors', async () => {
+    const { apiKeys, clock } = testApiKeys();
+    const { url } = await serve(hostApp(apiKeys));
+    const { client } = userClient(url, admin('team_a'));
+    const names = ['one', 'two', 'three'];
+    for (const name of names) {
+      await client.apiKeys.create.mutate({ name });
+      clock.advance(1);
+    }
+
+    const first = await client.apiKeys.list.query({ limit: 2 });
+    expect(first.items.map((key) => key.name)).toEqual(['three', 'two']);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = await client.apiKeys.list.query({ limit: 2, cursor: first.nextCursor });
+    expect(second).toEqual({ items: [expect.objectContaining({ name: 'one' })], nextCursor: null });
+    expect((await client.apiKeys.list.query({})).items).toHaveLength(3);
+
+    const events = await client.apiKeys.auditLog.query({ limit: 2 });
+    expect(events.items).toHaveLength(2);
+    const rest = await client.apiKeys.auditLog.query({ cursor: events.nextCursor });
+    expect(rest).toEqual({
+      items: [expect.objectContaining({ action: 'created' })],
+      nextCursor: null,
+    });
+  });
+
+  it('returns the secret only from create and roll, and never a hash', async () => {
+    const { apiKeys } = testApiKeys();
+    const { url } = await serve(hostApp(apiKeys));
+    const { client, recorder } = userClient(url, admin('team_a'));
+    const { key, apiKey } = await client.apiKeys.create.mutate({ name: 'k' });
+    const rolled = await client.apiKeys.roll.mutate({ id: apiKey.id });
+    await client.apiKeys.list.query({});
+    await client.apiKeys.get.query({ id: apiKey.id });
+    await client.apiKeys.update.mutate({ id: rolled.apiKey.id, name: 'k2' });
+    await client.apiKeys.revoke.mutate({ id: rolled.apiKey.id });
+    await client.apiKeys.auditLog.query({});
+
+    const bodies = recorder.responses.map((response) => response.body);
+    expect(bodies.filter((body) => body.includes(key))).toHaveLength(1);
+    expect(bodies.filter((body) => body.includes(rolled.key))).toHaveLength(1);
+    for (const body of bodies) {
+      expect(body).not.toMatch(/"hash"/);
+      expect(body).not.toMatch(/[0-9a-f]{64}/);
+    }
+  });
+
+  it('maps core errors: CONFLICT, BAD_REQUEST with core’s message, NOT_FOUND', async () => {
+    const { apiKeys, clock } = testApiKeys();
+    const { url } = await serve(hostApp(apiKeys));
+    const { client, recorder } = userClient(url, admin('team_a'));
+    const { apiKey } = await client.apiKeys.create.mutate({ name: 'k' });
+    await client.apiKeys.revoke.mutate({ id: apiKey.id });
+
+    const conflict = await rejection(client.apiKeys.update.mutate({ id: apiKey.id, name: 'x' }));
+    expect(recorder.last().status).toBe(409);
+    expect(conflict.data).toMatchObject({ code: 'CONFLICT', latchkeyCode: 'INVALID_STATE' });
+    expect(conflict.message).toBe('A revoked key cannot be changed.');
+
+    const past = await rejection(
+      client.apiKeys.create.mutate({ name: 'late', expiresAt: clock.now() - 1 }),
+    );
+    expect(recorder.last().status).toBe(400);
+    expect(past.data).toMatchObject({ code: 'BAD_REQUEST', latchkeyCode: 'INVALID_INPUT' });
+    expect(past.message).toBe('Invalid input: expiresAt: Expiry must be in the future.');
+
+    const nothing = await rejection(client.apiKeys.update.mutate({ id: apiKey.id }));
+    expect(nothing.data?.code).toBe('BAD_REQUEST');
+
+    const missing = await rejection(client.apiKeys.get.query({ id: 'key_unknown' }));
+    expect(recorder.last().status).toBe(404);
+    expect(missing.data).toMatchObject({ code: 'NOT_FOUND', latchkeyCode: 'NOT_FOUND' });
+    expect((await apiKeys.list({ consumerId: 'team_a' })).items).toHaveLength(1);
+  });
+
+  it('answers 503 without internals when storage is down', async () => {
+    const { apiKeys } = brokenApiKeys();
+    const { url } = await serve(hostApp(apiKeys));
+    const { client, recorder } = userClient(url, admin('team_a'));
+    for (const call of [
+      () => client.apiKeys.list.query({}),
+      () => client.apiKeys.create.mutate({ name: 'k' }),
+      () => client.apiKeys.get.query({ id: 'key_x' }),
+    ]) {
+      const error = await rejection(call());
+      expect(recorder.last().status).toBe(503);
+      expect(error.message).toBe(STORAGE_UNAVAILABLE_MESSAGE);
+      expect(error.data).toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        latchkeyCode: 'STORAGE_UNAVAILABLE',
+      });
+      expect(recorder.last().body).not.toMatch(/sqlite|latchkey-plugin-test|not-a-database/i);
+    }
+  });
+
+  it('lets authorize() refuse some actions to some members, changing nothing', async () => {
+    const { apiKeys } = testApiKeys();
+    const { url } = await serve(hostApp(apiKeys));
+    const { apiKey } = await userClient(url, admin('team_a')).client.apiKeys.create.mutate({
+      name: 'k',
+    });
+    const { client, recorder } = userClient(url, member('team_a'));
+
+    expect((await client.apiKeys.list.query({})).items).toHaveLength(1);
+    expect((await client.apiKeys.get.query({ id: apiKey.id })).name).toBe('k');
+    expect((await client.apiKeys.auditLog.query({})).items).toHaveLength(1);
+    expect((await client.apiKeys.config.query()).prefix).toBe('acme');
+    for (const call of [
+      () => client.apiKeys.create.mutate({ name: 'mine' }),
+      () => client.apiKeys.update.mutate({ id: apiKey.id, name: 'renamed' }),
+      () => client.apiKeys.revoke.mutate({ id: apiKey.id }),
+      () => client.apiKeys.roll.mutate({ id: apiKey.id }),
+      // refused before input validation: bad input tells a refused user nothing either
+      () => client.apiKeys.create.mutate({ name: '' }),
+    ]) {
+      expect((await rejection(call())).data?.code).toBe('FORBIDDEN');
+      expect(recorder.last().status).toBe(403);
+    }
+    const { items } = await apiKeys.list({ consumerId: 'team_a' });
+    expect(items).toEqual([expect.objectContaining({ name: 'k', status: 'active' })]);
+  });
+
+  it('is behind the host’s user procedure', async () => {
+    const { apiKeys } = testApiKeys();
+    const { url } = await serve(hostApp(apiKeys));
+    const client = createTRPCClient<ReturnType<typeof hostApp>>({
+      links: [httpBatchLink({ url })],
+    });
+    expect((await rejection(client.apiKeys.list.query({}))).data?.code).toBe('UNAUTHORIZED');
+    expect((await rejection(client.apiKeys.create.mutate({ name: 'k' }))).data?.code).toBe(
+      'UNAUTHORIZED',
+    );
+    expect((await apiKeys.list({ consumerId: 'team_a' })).items).toEqual([]);
+  });
+});
+
+describe('apiKeyRouter with superjson and through createCaller', () => {
+  it('works through the host transformer', async () => {
+    const { apiKeys } = testApiKeys();
+    const { url } = await serve(superjsonHostApp(apiKeys));
+    const client = createTRPCClient<SuperjsonHostRouter>({
+      links: [
+        httpBatchLink({ url, transformer: superjson, headers: sessionHeaders(admin('team_a')) }),
+      ],
+    });
+    const { apiKey } = await client.apiKeys.create.mutate({ name: 'sj', metadata: { n: 1 } });
+    expect(await client.apiKeys.list.query({})).toEqual({ items: [apiKey], nextCursor: null });
+    const missing = await rejection(client.apiKeys.get.query({ id: 'key_unknown' }));
+    expect(missing.data).toMatchObject({ code: 'NOT_FOUND', latchkeyCode: 'NOT_FOUND' });
+  });
+
+  it('works through createCaller', async () => {
+    const { apiKeys } = testApiKeys();
+    const caller = hostApp(apiKeys).createCaller(callerContext({ session: admin('team_a') }));
+    const { apiKey } = await caller.apiKeys.create({ name: 'direct' });
+    expect(await caller.apiKeys.get({ id: apiKey.id })).toEqual(apiKey);
+    expect(
+      await caller.apiKeys.update({ id: apiKey.id, name: undefined, enabled: false }),
+    ).toMatchObject({
+      name: 'direct',
+      enabled: false,
+    });
+    await expect(caller.apiKeys.get({ id: 'key_unknown' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+});

@@ -1,0 +1,116 @@
+import { type ApiKeys, LatchkeyError } from '@latchkey/core';
+import { TRPCError } from '@trpc/server';
+import type { HostContext, HostProcedure } from './host-procedure.js';
+import { callCore, toRouterError } from './router-error.js';
+import { routerInputs } from './router-inputs.js';
+import type { ApiKeyAction, ApiKeyRouter, ApiKeyScope } from './types.js';
+
+export interface ApiKeyRouterOptions<
+  P extends string,
+  TContext extends object,
+  TMeta,
+  TContextOverrides extends object,
+> {
+  apiKeys: ApiKeys<P>;
+  userProcedure: HostProcedure<TContext, TMeta, TContextOverrides>;
+  consumer: (opts: {
+    ctx: HostContext<TContext, TMeta, TContextOverrides>;
+  }) => ApiKeyScope | Promise<ApiKeyScope>;
+  authorize:
+    | ((opts: {
+        ctx: HostContext<TContext, TMeta, TContextOverrides>;
+        action: ApiKeyAction;
+        consumerId: string;
+      }) => boolean | Promise<boolean>)
+    | undefined;
+}
+
+export function buildApiKeyRouter<
+  P extends string,
+  TContext extends object,
+  TMeta,
+  TContextOverrides extends object,
+>(options: ApiKeyRouterOptions<P, TContext, TMeta, TContextOverrides>): ApiKeyRouter<P, TMeta> {
+  const { apiKeys, consumer, authorize } = options;
+  const inputs = routerInputs(apiKeys.permissions);
+
+  // Who is asking and for which consumer comes from the host's context only, never from input.
+  // It runs before input validation, so a refused user learns nothing from validation errors.
+  const scoped = (action: ApiKeyAction) =>
+    options.userProcedure.use(async ({ ctx, next }) => {
+      const scope = await consumer({ ctx });
+      if (authorize !== undefined) {
+        const allowed = await authorize({ ctx, action, consumerId: scope.consumerId });
+        if (!allowed) {
+          throw new TRPCError({ code: 'FORBIDDEN', message: 'You may not manage API keys.' });
+        }
+      }
+      const apiKeyScope: ApiKeyScope = { consumerId: scope.consumerId, ownerId: scope.ownerId };
+      return next({ ctx: { apiKeyScope } });
+    });
+
+  /** The key if it is the consumer's; `NOT_FOUND` for another consumer's key, as for no key. */
+  async function getInScope(id: string, consumerId: string) {
+    const apiKey = await callCore(() => apiKeys.get(id, { consumerId }));
+    if (apiKey === null) throw toRouterError(new LatchkeyError('NOT_FOUND'));
+    return apiKey;
+  }
+
+  return {
+    config: scoped('config').query(() => ({
+      prefix: apiKeys.prefix,
+      permissions: [...apiKeys.permissions],
+    })),
+
+    list: scoped('list')
+      .input(inputs.list)
+      .query(({ ctx, input }) =>
+        callCore(() => apiKeys.list({ ...input, consumerId: ctx.apiKeyScope.consumerId })),
+      ),
+
+    get: scoped('get')
+      .input(inputs.get)
+      .query(({ ctx, input }) => getInScope(input.id, ctx.apiKeyScope.consumerId)),
+
+    create: scoped('create')
+      .input(inputs.create)
+      .mutation(({ ctx, input }) => {
+        const { consumerId, ownerId } = ctx.apiKeyScope;
+        return callCore(() => apiKeys.create({ ...input, consumerId, ownerId, actorId: ownerId }));
+      }),
+
+    update: scoped('update')
+      .input(inputs.update)
+      .mutation(({ ctx, input: { id, ...changes } }) => {
+        const { consumerId, ownerId } = ctx.apiKeyScope;
+        // A field given as `undefined` (possible through `createCaller`) is not a change.
+        const defined = Object.fromEntries(
+          Object.entries(changes).filter(([, value]) => value !== undefined),
+        ) as typeof changes;
+        return callCore(() => apiKeys.update(id, { ...defined, consumerId, actorId: ownerId }));
+      }),
+
+    revoke: scoped('revoke')
+      .input(inputs.revoke)
+      .mutation(({ ctx, input: { id, reason } }) => {
+        const { consumerId, ownerId } = ctx.apiKeyScope;
+        return callCore(() => apiKeys.revoke(id, { reason, consumerId, actorId: ownerId }));
+      }),
+
+    roll: scoped('roll')
+      .input(inputs.roll)
+      .mutation(({ ctx, input: { id, gracePeriodMs } }) => {
+        const { consumerId, ownerId } = ctx.apiKeyScope;
+        return callCore(() => apiKeys.roll(id, { gracePeriodMs, consumerId, actorId: ownerId }));
+      }),
+
+    auditLog: scoped('auditLog')
+      .input(inputs.auditLog)
+      .query(async ({ ctx, input }) => {
+        const { consumerId } = ctx.apiKeyScope;
+        // Another consumer's key id is NOT_FOUND here too, rather than an empty page.
+        if (input.keyId !== undefined) await getInScope(input.keyId, consumerId);
+        return callCore(() => apiKeys.auditLog({ ...input, consumerId }));
+      }),
+  };
+}

@@ -1,0 +1,118 @@
+import type { ApiKeys } from '@latchkey/core';
+import { buildApiKeyRouter } from './api-key-router.js';
+import type {
+  ApiKeyMiddleware,
+  HostContext,
+  HostProcedure,
+  KeyProcedure,
+} from './host-procedure.js';
+import {
+  buildKeyProcedure,
+  buildRequirePermissions,
+  type ResponseHeaders,
+} from './key-procedure.js';
+import type { RequestHeaders } from './read-api-key.js';
+import type { ApiKeyAction, ApiKeyRouter, ApiKeyScope } from './types.js';
+
+export interface ApiKeyPluginOptions<
+  P extends string,
+  TContext extends object,
+  TMeta,
+  TUserContextOverrides extends object,
+  TMachineContextOverrides extends object,
+> {
+  /** The `createApiKeys(…)` instance; its declared permissions type every permission here. */
+  apiKeys: ApiKeys<P>;
+  /** The host's signed-in-user procedure (e.g. `protectedProcedure`): guards `apiKeyRouter`. */
+  userProcedure: HostProcedure<TContext, TMeta, TUserContextOverrides>;
+  /** What `keyProcedure` builds on, usually `publicProcedure`. From the same tRPC instance. */
+  machineProcedure: HostProcedure<TContext, TMeta, TMachineContextOverrides>;
+  /**
+   * The consumer whose keys the signed-in user manages, and the user (owner of the keys they
+   * create, actor in the audit log). The router takes the consumer from here only, never from
+   * input. Throw a `TRPCError` to refuse, e.g. when the user has no team.
+   */
+  consumer: (opts: {
+    ctx: HostContext<TContext, TMeta, TUserContextOverrides>;
+  }) => ApiKeyScope | Promise<ApiKeyScope>;
+  /**
+   * Whether this user may do this to the consumer's keys, e.g. only a team's admins may create,
+   * revoke or roll. `false` is `FORBIDDEN`. Default: every signed-in user of the consumer may do all.
+   */
+  authorize?: (opts: {
+    ctx: HostContext<TContext, TMeta, TUserContextOverrides>;
+    action: ApiKeyAction;
+    consumerId: string;
+  }) => boolean | Promise<boolean>;
+  /**
+   * Where the request's headers are in the host's context: Fetch API `Headers` or a Node.js
+   * headers record. A context without them (e.g. a `createCaller` call) is `MISSING`.
+   */
+  headers: (opts: {
+    ctx: HostContext<TContext, TMeta, TMachineContextOverrides>;
+  }) => RequestHeaders | null | undefined;
+  /**
+   * Where `keyProcedure` puts `WWW-Authenticate: Bearer` (on 401) and `Retry-After` (on 429): the
+   * fetch adapter's `resHeaders`, or `{ set: (name, value) => res.setHeader(name, value) }` on
+   * Node.js. Default: none are set (status and error code are unaffected).
+   */
+  responseHeaders?: (opts: {
+    ctx: HostContext<TContext, TMeta, TMachineContextOverrides>;
+  }) => ResponseHeaders | null | undefined;
+  /** Read the key from `Authorization: Bearer <key>`. Default `true`. */
+  bearer?: boolean;
+  /**
+   * Also read the key from this header, used when there is no `Authorization: Bearer`, or `false`
+   * for none. Default `'x-api-key'`.
+   */
+  apiKeyHeader?: string | false;
+}
+
+export interface ApiKeyPlugin<
+  P extends string,
+  TContext extends object,
+  TMeta,
+  TMachineContextOverrides extends object,
+> {
+  /** Key management for signed-in users: nest it, `router({ apiKeys: apiKeyRouter })`. */
+  apiKeyRouter: ApiKeyRouter<P, TMeta>;
+  /** `machineProcedure` that requires a valid key and adds `ctx.consumerId` and `ctx.apiKey`. */
+  keyProcedure: KeyProcedure<P, TContext, TMeta, TMachineContextOverrides>;
+  /** `keyProcedure.use(requirePermissions('invoices:write'))`: 403 unless the key holds them all. */
+  requirePermissions: (...permissions: [P, ...P[]]) => ApiKeyMiddleware<P>;
+}
+
+/**
+ * Builds the API-key router and procedures on the host's own tRPC procedures, so they share its
+ * transformer, error formatter, context and meta (DESIGN.md "tRPC shape").
+ */
+export function createApiKeyPlugin<
+  P extends string,
+  TContext extends object,
+  TMeta,
+  TUserContextOverrides extends object,
+  TMachineContextOverrides extends object,
+>(
+  options: ApiKeyPluginOptions<P, TContext, TMeta, TUserContextOverrides, TMachineContextOverrides>,
+): ApiKeyPlugin<P, TContext, TMeta, TMachineContextOverrides> {
+  const apiKeyHeader = options.apiKeyHeader ?? 'x-api-key';
+  return {
+    apiKeyRouter: buildApiKeyRouter({
+      apiKeys: options.apiKeys,
+      userProcedure: options.userProcedure,
+      consumer: options.consumer,
+      authorize: options.authorize,
+    }),
+    keyProcedure: buildKeyProcedure({
+      apiKeys: options.apiKeys,
+      machineProcedure: options.machineProcedure,
+      headers: options.headers,
+      responseHeaders: options.responseHeaders,
+      sources: {
+        bearer: options.bearer ?? true,
+        header: apiKeyHeader === false ? false : apiKeyHeader.toLowerCase(),
+      },
+    }),
+    requirePermissions: buildRequirePermissions(options.apiKeys.permissions),
+  };
+}

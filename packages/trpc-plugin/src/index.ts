@@ -1,0 +1,33 @@
+export {
+  type ApiKeyPlugin,
+  type ApiKeyPluginOptions,
+  createApiKeyPlugin,
+} from './create-api-key-plugin.js';
+export type {
+  ApiKeyMiddleware,
+  HostContext,
+  HostProcedure,
+  KeyProcedure,
+} from './host-procedure.js';
+export type { ResponseHeaders } from './key-procedure.js';
+export {
+  type LatchkeyCode,
+  type LatchkeyErrorData,
+  withLatchkeyData,
+} from './latchkey-error-data.js';
+export type { RequestHeaders } from './read-api-key.js';
+export type {
+  ApiKeyAction,
+  ApiKeyConfig,
+  ApiKeyRouter,
+  ApiKeyScope,
+  AuditLogRequest,
+  CreateApiKeyRequest,
+  GetApiKeyRequest,
+  KeyProcedureApiKey,
+  KeyProcedureContext,
+  ListApiKeysRequest,
+  RevokeApiKeyRequest,
+  RollApiKeyRequest,
+  UpdateApiKeyRequest,
+} from './types.js';

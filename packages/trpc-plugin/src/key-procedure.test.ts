@@ -1,0 +1,299 @@
+import { type ApiKeys, AUTH_FAILURE_MESSAGES } from '@latchkey/core';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { describe, expect, it } from 'vitest';
+import { createApiKeyPlugin } from './create-api-key-plugin.js';
+import type { LatchkeyCode } from './latchkey-error-data.js';
+import { STORAGE_UNAVAILABLE_MESSAGE } from './router-error.js';
+import {
+  brokenApiKeys,
+  type manualClock,
+  type Permission,
+  scriptedVerify,
+  testApiKeys,
+} from './test-support/api-keys.js';
+import { rejection } from './test-support/clients.js';
+import {
+  type BareHostRouter,
+  bareHostApp,
+  callerContext,
+  type HostRouter,
+  hostApp,
+  type SuperjsonHostRouter,
+  superjsonHostApp,
+} from './test-support/host-app.js';
+import { recordingFetch, serve } from './test-support/http-server.js';
+
+const team = { consumerId: 'team_a', ownerId: 'user_1' };
+
+/** A machine calling the host app over HTTP, sending `headers` with every request. */
+async function machine(
+  app: typeof hostApp | typeof bareHostApp,
+  apiKeys: ApiKeys<Permission>,
+  headers: Record<string, string>,
+) {
+  const { url } = await serve(app(apiKeys));
+  const recorder = recordingFetch();
+  const client = createTRPCClient<HostRouter | BareHostRouter>({
+    links: [httpBatchLink({ url, headers, fetch: recorder.fetch })],
+  });
+  return { client, recorder };
+}
+
+describe('keyProcedure over HTTP', () => {
+  it('gives a machine with a valid key its consumer', async () => {
+    const { apiKeys } = testApiKeys();
+    const { key, apiKey } = await apiKeys.create({
+      ...team,
+      name: 'billing sync',
+      permissions: ['invoices:read'],
+      metadata: { region: 'eu' },
+    });
+    const sources: Record<string, string>[] = [
+      { authorization: `Bearer ${key}` },
+      { 'x-api-key': key },
+    ];
+    for (const headers of sources) {
+      const { client, recorder } = await machine(hostApp, apiKeys, headers);
+      const result = await client.whoami.query();
+      expect(result.consumerId).toBe('team_a');
+      expect(result.apiKey).toEqual({
+        id: apiKey.id,
+        ownerId: 'user_1',
+        permissions: ['invoices:read'],
+        metadata: { region: 'eu' },
+      });
+      expect(recorder.last().status).toBe(200);
+      expect(recorder.last().headers.get('www-authenticate')).toBeNull();
+    }
+  });
+
+  it('lets a key with the required permission through', async () => {
+    const { apiKeys } = testApiKeys();
+    const { key } = await apiKeys.create({ ...team, name: 'w', permissions: ['invoices:write'] });
+    const { client } = await machine(hostApp, apiKeys, { authorization: `Bearer ${key}` });
+    expect(await client.invoices.create.mutate({ amount: 5 })).toEqual({
+      teamId: 'team_a',
+      amount: 5,
+    });
+  });
+});
+
+interface Arranged {
+  apiKeys: ApiKeys<Permission>;
+  /** The key the machine sends; `null` for none. */
+  key: string | null;
+  /** Call the procedure that requires `invoices:write` instead of `whoami`. */
+  write?: boolean;
+}
+
+interface FailureCase {
+  code: LatchkeyCode;
+  status: number;
+  trpcCode: TRPC_ERROR_CODE_KEY;
+  message: string;
+  retryAfter?: string;
+  data?: Record<string, unknown>;
+  arrange: (
+    apiKeys: ApiKeys<Permission>,
+    clock: ReturnType<typeof manualClock>,
+    key: string,
+  ) => Promise<Arranged>;
+}
+
+const unauthorized = (code: LatchkeyCode) => ({
+  code,
+  status: 401,
+  trpcCode: 'UNAUTHORIZED' as const,
+  message: AUTH_FAILURE_MESSAGES[code as keyof typeof AUTH_FAILURE_MESSAGES],
+});
+const tooMany = (code: LatchkeyCode) => ({
+  code,
+  status: 429,
+  trpcCode: 'TOO_MANY_REQUESTS' as const,
+  message: AUTH_FAILURE_MESSAGES[code as keyof typeof AUTH_FAILURE_MESSAGES],
+});
+
+const FAILURES: FailureCase[] = [
+  { ...unauthorized('MISSING'), arrange: async (apiKeys) => ({ apiKeys, key: null }) },
+  {
+    ...unauthorized('MALFORMED'),
+    arrange: async (apiKeys, _clock, key) => ({ apiKeys, key: `${key.slice(0, -1)}!` }),
+  },
+  {
+    ...unauthorized('NOT_FOUND'),
+    arrange: async (apiKeys) => {
+      const elsewhere = testApiKeys().apiKeys;
+      const { key } = await elsewhere.create({ ...team, name: 'elsewhere' });
+      return { apiKeys, key };
+    },
+  },
+  {
+    ...unauthorized('REVOKED'),
+    arrange: async (apiKeys, _clock, key) => {
+      const { items } = await apiKeys.list({ consumerId: team.consumerId });
+      await apiKeys.revoke(items[0]?.id ?? '');
+      return { apiKeys, key };
+    },
+  },
+  {
+    ...unauthorized('EXPIRED'),
+    arrange: async (apiKeys, clock) => {
+      const { key } = await apiKeys.create({ ...team, name: 'e', expiresAt: clock.now() + 1000 });
+      clock.advance(1000);
+      return { apiKeys, key };
+    },
+  },
+  {
+    ...unauthorized('DISABLED'),
+    arrange: async (apiKeys, _clock, key) => {
+      const { items } = await apiKeys.list({ consumerId: team.consumerId });
+      await apiKeys.update(items[0]?.id ?? '', { enabled: false });
+      return { apiKeys, key };
+    },
+  },
+  {
+    code: 'INSUFFICIENT_PERMISSIONS',
+    status: 403,
+    trpcCode: 'FORBIDDEN',
+    message: AUTH_FAILURE_MESSAGES.INSUFFICIENT_PERMISSIONS,
+    data: { missingPermissions: ['invoices:write'] },
+    arrange: async (apiKeys, _clock, key) => ({ apiKeys, key, write: true }),
+  },
+  {
+    ...tooMany('RATE_LIMITED'),
+    retryAfter: '2',
+    data: { retryAfterMs: 1500 },
+    arrange: async (apiKeys, _clock, key) => ({
+      apiKeys: scriptedVerify(apiKeys, [
+        { valid: false, code: 'RATE_LIMITED', keyId: 'key_x', retryAfterMs: 1500 },
+      ]),
+      key,
+    }),
+  },
+  {
+    ...tooMany('USAGE_EXCEEDED'),
+    arrange: async (apiKeys, _clock, key) => ({
+      apiKeys: scriptedVerify(apiKeys, [{ valid: false, code: 'USAGE_EXCEEDED', keyId: 'key_x' }]),
+      key,
+    }),
+  },
+  {
+    code: 'STORAGE_UNAVAILABLE',
+    status: 503,
+    trpcCode: 'SERVICE_UNAVAILABLE',
+    message: STORAGE_UNAVAILABLE_MESSAGE,
+    arrange: async (_apiKeys, _clock, key) => ({ apiKeys: brokenApiKeys().apiKeys, key }),
+  },
+];
+
+describe.each([
+  { formatter: 'withLatchkeyData', app: hostApp },
+  { formatter: 'no error formatter', app: bareHostApp },
+])('each failure reaches the client ($formatter)', ({ app, formatter }) => {
+  const withData = formatter === 'withLatchkeyData';
+
+  it.each(FAILURES)('$code: HTTP $status $trpcCode', async (failure) => {
+    const { apiKeys, clock } = testApiKeys();
+    const { key: readKey } = await apiKeys.create({
+      ...team,
+      name: 'reader',
+      permissions: ['invoices:read'],
+    });
+    const arranged = await failure.arrange(apiKeys, clock, readKey);
+    const headers: Record<string, string> =
+      arranged.key === null ? {} : { authorization: `Bearer ${arranged.key}` };
+    const { client, recorder } = await machine(app, arranged.apiKeys, headers);
+
+    const error = await rejection(
+      arranged.write ? client.invoices.create.mutate({ amount: 1 }) : client.whoami.query(),
+    );
+
+    expect(recorder.last().status).toBe(failure.status);
+    expect(error.data?.httpStatus).toBe(failure.status);
+    expect(error.data?.code).toBe(failure.trpcCode);
+    expect(error.message).toBe(failure.message);
+    const response = recorder.last().headers;
+    expect(response.get('www-authenticate')).toBe(failure.status === 401 ? 'Bearer' : null);
+    expect(response.get('retry-after')).toBe(failure.retryAfter ?? null);
+    if (withData) {
+      expect(error.data?.latchkeyCode).toBe(failure.code);
+      expect(error.data).toMatchObject(failure.data ?? {});
+    } else {
+      expect(error.data).not.toHaveProperty('latchkeyCode');
+    }
+  });
+});
+
+describe('keyProcedure with superjson', () => {
+  it('answers and refuses through the host transformer', async () => {
+    const { apiKeys } = testApiKeys();
+    const { key, apiKey } = await apiKeys.create({ ...team, name: 'sj' });
+    const { url } = await serve(superjsonHostApp(apiKeys));
+    const recorder = recordingFetch();
+    const client = createTRPCClient<SuperjsonHostRouter>({
+      links: [
+        httpBatchLink({
+          url,
+          transformer: superjson,
+          headers: { authorization: `Bearer ${key}` },
+          fetch: recorder.fetch,
+        }),
+      ],
+    });
+
+    const result = await client.whoami.query();
+    expect(result.consumerId).toBe('team_a');
+    expect(result.checkedAt).toBeInstanceOf(Date);
+
+    await apiKeys.revoke(apiKey.id);
+    const error = await rejection(client.whoami.query());
+    expect(recorder.last().status).toBe(401);
+    expect(error.data).toMatchObject({ code: 'UNAUTHORIZED', latchkeyCode: 'REVOKED' });
+  });
+});
+
+describe('keyProcedure through createCaller', () => {
+  it('reads the consumer, and sets failure headers on the context', async () => {
+    const { apiKeys } = testApiKeys();
+    const { key, apiKey } = await apiKeys.create({ ...team, name: 'c' });
+    const router = hostApp(apiKeys);
+
+    const ok = router.createCaller(callerContext({ headers: { 'x-api-key': key } }));
+    expect((await ok.whoami()).consumerId).toBe('team_a');
+
+    await apiKeys.revoke(apiKey.id);
+    const context = callerContext({ headers: { authorization: `Bearer ${key}` } });
+    const error = await router
+      .createCaller(context)
+      .whoami()
+      .catch((error: unknown) => error);
+    expect(error).toBeInstanceOf(TRPCError);
+    expect(error).toMatchObject({ code: 'UNAUTHORIZED', cause: { code: 'REVOKED' } });
+    expect(context.resHeaders.get('www-authenticate')).toBe('Bearer');
+
+    const none = router.createCaller({ ...context, headers: new Headers() }).whoami();
+    await expect(none).rejects.toMatchObject({ code: 'UNAUTHORIZED', cause: { code: 'MISSING' } });
+  });
+
+  it('reads only the configured sources', async () => {
+    const { apiKeys } = testApiKeys();
+    const { key } = await apiKeys.create({ ...team, name: 'h' });
+    const t = initTRPC.context<{ headers: Record<string, string> }>().create();
+    const { keyProcedure } = createApiKeyPlugin({
+      apiKeys,
+      userProcedure: t.procedure,
+      machineProcedure: t.procedure,
+      consumer: () => team,
+      headers: ({ ctx }) => ctx.headers,
+      bearer: false,
+      apiKeyHeader: 'X-Acme-Key',
+    });
+    const router = t.router({ whoami: keyProcedure.query(({ ctx }) => ctx.consumerId) });
+
+    expect(await router.createCaller({ headers: { 'x-acme-key': key } }).whoami()).toBe('team_a');
+    const bearer = router.createCaller({ headers: { authorization: `Bearer ${key}` } }).whoami();
+    await expect(bearer).rejects.toMatchObject({ cause: { code: 'MISSING' } });
+  });
+});

@@ -1,0 +1,41 @@
+import { isLatchkeyError, type LatchkeyErrorCode } from '@latchkey/core';
+import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
+
+const TRPC_CODE: Record<LatchkeyErrorCode, TRPC_ERROR_CODE_KEY> = {
+  INVALID_INPUT: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
+  INVALID_STATE: 'CONFLICT',
+  STORAGE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  KEY_GENERATION_FAILED: 'INTERNAL_SERVER_ERROR',
+};
+
+/** Said instead of core's message where that message may name the database or its driver. */
+export const STORAGE_UNAVAILABLE_MESSAGE = 'The API key service is unavailable; retry later.';
+const UNEXPECTED_MESSAGE = 'The API key service failed.';
+
+/**
+ * Translates what core throws into the tRPC error the client sees. Core's messages for bad input,
+ * missing keys and invalid states are written for callers (they name each bad field); storage and
+ * unexpected faults keep their details in `cause`, for the host's logs, and say nothing more.
+ */
+export function toRouterError(error: unknown): TRPCError {
+  if (!isLatchkeyError(error)) {
+    return new TRPCError({
+      code: 'INTERNAL_SERVER_ERROR',
+      message: UNEXPECTED_MESSAGE,
+      cause: error,
+    });
+  }
+  const message =
+    error.code === 'STORAGE_UNAVAILABLE' ? STORAGE_UNAVAILABLE_MESSAGE : error.message;
+  return new TRPCError({ code: TRPC_CODE[error.code], message, cause: error });
+}
+
+/** Runs one call into core, translating what it throws. */
+export async function callCore<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw toRouterError(error);
+  }
+}

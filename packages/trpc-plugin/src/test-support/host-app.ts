@@ -1,0 +1,98 @@
+import type { ApiKeys } from '@latchkey/core';
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { z } from 'zod';
+import { createApiKeyPlugin } from '../create-api-key-plugin.js';
+import type { HostProcedure } from '../host-procedure.js';
+import { withLatchkeyData } from '../latchkey-error-data.js';
+import type { ApiKeyAction } from '../types.js';
+import type { Permission } from './api-keys.js';
+
+/** A signed-in user of the host app. */
+export interface Session {
+  userId: string;
+  teamId: string;
+  role: 'admin' | 'member';
+}
+
+/** The host app's context, as its fetch-adapter `createContext` builds it. */
+export interface HostContext {
+  headers: Headers;
+  resHeaders: Headers | null;
+  session: Session | null;
+}
+
+const READ_ACTIONS: ReadonlySet<ApiKeyAction> = new Set(['config', 'list', 'get', 'auditLog']);
+
+/**
+ * The routes of a host app as a customer would write them, on the procedures of whichever tRPC
+ * instance is given: members of a team may look at its keys, only admins may change them.
+ */
+function routes(
+  procedure: HostProcedure<HostContext, object, object>,
+  apiKeys: ApiKeys<Permission>,
+) {
+  const protectedProcedure = procedure.use(({ ctx, next }) => {
+    if (ctx.session === null) throw new TRPCError({ code: 'UNAUTHORIZED' });
+    return next({ ctx: { session: ctx.session } });
+  });
+  const { apiKeyRouter, keyProcedure, requirePermissions } = createApiKeyPlugin({
+    apiKeys,
+    userProcedure: protectedProcedure,
+    machineProcedure: procedure,
+    consumer: ({ ctx }) => ({ consumerId: ctx.session.teamId, ownerId: ctx.session.userId }),
+    authorize: ({ ctx, action }) => ctx.session.role === 'admin' || READ_ACTIONS.has(action),
+    headers: ({ ctx }) => ctx.headers,
+    responseHeaders: ({ ctx }) => ctx.resHeaders,
+  });
+  return {
+    apiKeys: apiKeyRouter,
+    whoami: keyProcedure.query(({ ctx }) => ({
+      consumerId: ctx.consumerId,
+      apiKey: ctx.apiKey,
+      checkedAt: new Date(Date.UTC(2026, 0, 1)),
+    })),
+    invoices: {
+      create: keyProcedure
+        .use(requirePermissions('invoices:write'))
+        .input(z.object({ amount: z.number().int().positive() }))
+        .mutation(({ ctx, input }) => ({ teamId: ctx.consumerId, amount: input.amount })),
+    },
+  };
+}
+
+const formatted = initTRPC.context<HostContext>().create({
+  errorFormatter: ({ shape, error }) => withLatchkeyData(shape, error),
+});
+const formattedSuperjson = initTRPC.context<HostContext>().create({
+  transformer: superjson,
+  errorFormatter: ({ shape, error }) => withLatchkeyData(shape, error),
+});
+const bare = initTRPC.context<HostContext>().create();
+
+/** JSON on the wire, `withLatchkeyData` in the error formatter. */
+export const hostApp = (apiKeys: ApiKeys<Permission>) =>
+  formatted.router(routes(formatted.procedure, apiKeys));
+
+/** superjson on the wire, `withLatchkeyData` in the error formatter. */
+export const superjsonHostApp = (apiKeys: ApiKeys<Permission>) =>
+  formattedSuperjson.router(routes(formattedSuperjson.procedure, apiKeys));
+
+/** tRPC's defaults: no transformer, no error formatter. */
+export const bareHostApp = (apiKeys: ApiKeys<Permission>) =>
+  bare.router(routes(bare.procedure, apiKeys));
+
+export type HostRouter = ReturnType<typeof hostApp>;
+export type SuperjsonHostRouter = ReturnType<typeof superjsonHostApp>;
+export type BareHostRouter = ReturnType<typeof bareHostApp>;
+
+/** A context for `createCaller`: a user session, or a machine's request headers. */
+export function callerContext(
+  from: { session: Session } | { headers: Record<string, string> },
+): HostContext & { resHeaders: Headers } {
+  return {
+    headers: new Headers('headers' in from ? from.headers : {}),
+    resHeaders: new Headers(),
+    session: 'session' in from ? from.session : null,
+  };
+}
