@@ -1,16 +1,29 @@
 // @vitest-environment jsdom
-import { cleanup, screen, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, expect, test } from 'vitest';
 import { ApiKeyManager, renderWithClient } from './test-support/render.js';
-import { startTestServer } from './test-support/server.js';
+import { startTestServer, type TestServer } from './test-support/server.js';
 
 afterEach(cleanup);
 
+const HOUR = 60 * 60 * 1000;
+
+/** A key made on the server, as another tab or a script would. */
+async function arrangeKey(server: TestServer, name: string) {
+  const { session } = server;
+  return server.apiKeys.create({
+    name,
+    consumerId: session.teamId,
+    ownerId: session.userId,
+    permissions: ['invoices:read'],
+  });
+}
+
 test('create shows the secret once, and never again after closing', async () => {
   const server = await startTestServer();
-  const user = userEvent.setup();
-  const { queryClient } = renderWithClient(<ApiKeyManager />, server.url);
+  const user = userEvent.setup({ delay: null });
+  const { queryClient, unmount } = renderWithClient(<ApiKeyManager />, server.url);
 
   expect(await screen.findByText(/No API keys yet/)).toBeTruthy();
   await user.click(screen.getByRole('button', { name: 'Create API key' }));
@@ -23,7 +36,9 @@ test('create shows the secret once, and never again after closing', async () => 
   const secret = within(panel).getByText(/^acme_/).textContent ?? '';
   expect(secret).toMatch(/^acme_[A-Za-z0-9]{36}$/);
   expect(within(panel).getByText(/will not be able to see it again/)).toBeTruthy();
-  expect(document.body.textContent?.split(secret).length).toBe(2);
+  expect(document.body.textContent?.split(secret)).toHaveLength(2); // in the panel only
+  const verified = await server.apiKeys.verify(secret);
+  expect(verified.valid && verified.permissions).toEqual(['invoices:read']);
 
   await user.click(within(panel).getByRole('button', { name: 'Copy key' }));
   expect(await navigator.clipboard.readText()).toBe(secret);
@@ -34,6 +49,7 @@ test('create shows the secret once, and never again after closing', async () => 
   expect(document.documentElement.outerHTML).not.toContain(secret);
   const row = screen.getByRole('row', { name: /Billing sync/ });
   expect(within(row).getByText(`${secret.slice(0, 9)}…${secret.slice(-4)}`)).toBeTruthy();
+  // Nowhere to get it back from: not the query or mutation cache, storage or the URL.
   const cached = JSON.stringify([
     queryClient
       .getQueryCache()
@@ -45,4 +61,177 @@ test('create shows the secret once, and never again after closing', async () => 
       .map((mutation) => mutation.state),
   ]);
   expect(cached).not.toContain(secret);
+  expect(localStorage.length + sessionStorage.length).toBe(0);
+  expect(window.location.href).not.toContain(secret);
+
+  unmount();
+  renderWithClient(<ApiKeyManager />, server.url);
+  expect(await screen.findByRole('row', { name: /Billing sync/ })).toBeTruthy();
+  expect(document.documentElement.outerHTML).not.toContain(secret);
+});
+
+test('revoke asks first, then updates the list', async () => {
+  const server = await startTestServer();
+  const { apiKey } = await arrangeKey(server, 'CI deploy');
+  const user = userEvent.setup({ delay: null });
+  renderWithClient(<ApiKeyManager />, server.url);
+
+  const revoke = await screen.findByRole('button', { name: 'Revoke CI deploy' });
+  await user.click(revoke);
+  const dialog = screen.getByRole('dialog', { name: 'Revoke “CI deploy”?' });
+  expect(within(dialog).getByText(/refused at once/)).toBeTruthy();
+  await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+  expect(screen.queryByRole('dialog')).toBeNull();
+  expect((await server.apiKeys.get(apiKey.id))?.status).toBe('active');
+
+  await user.click(revoke);
+  const confirm = screen.getByRole('dialog', { name: 'Revoke “CI deploy”?' });
+  await user.type(within(confirm).getByLabelText('Reason (optional)'), 'leaked in a log');
+  await user.click(within(confirm).getByRole('button', { name: 'Revoke key' }));
+
+  await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  const row = screen.getByRole('row', { name: /CI deploy/ });
+  expect(within(row).getByText('Revoked')).toBeTruthy();
+  expect(within(row).queryByRole('button')).toBeNull();
+  const stored = await server.apiKeys.get(apiKey.id);
+  expect([stored?.status, stored?.revokedReason]).toEqual(['revoked', 'leaked in a log']);
+  expect(screen.getByText('CI deploy revoked.').getAttribute('role')).toBe('status');
+});
+
+test('roll asks first, offers a grace period, reveals the new key and updates the list', async () => {
+  const server = await startTestServer();
+  const { key: oldSecret, apiKey } = await arrangeKey(server, 'Nightly export');
+  const user = userEvent.setup({ delay: null });
+  renderWithClient(<ApiKeyManager />, server.url);
+
+  await user.click(await screen.findByRole('button', { name: 'Roll Nightly export' }));
+  const dialog = screen.getByRole('dialog', { name: 'Roll “Nightly export”?' });
+  const grace = within(dialog).getByLabelText('Grace period for the old key');
+  expect((grace as HTMLSelectElement).value).toBe(String(24 * HOUR));
+  await user.selectOptions(grace, '1 hour');
+  const before = Date.now();
+  await user.click(within(dialog).getByRole('button', { name: 'Roll key' }));
+
+  const panel = await screen.findByRole('region', { name: /Your rolled API key/ });
+  const secret = within(panel).getByText(/^acme_\w{36}$/).textContent ?? '';
+  expect(secret).not.toBe(oldSecret);
+  expect(within(panel).getByText(/keeps working until/)).toBeTruthy();
+  expect(await server.apiKeys.verify(secret)).toMatchObject({ valid: true });
+
+  const previous = await server.apiKeys.get(apiKey.id);
+  expect(previous?.expiresAt).toBeGreaterThanOrEqual(before + HOUR);
+  expect(previous?.expiresAt).toBeLessThanOrEqual(Date.now() + HOUR);
+  expect(screen.getAllByRole('row', { name: /Nightly export/ })).toHaveLength(2);
+  // the old key can no longer be rolled, only revoked
+  const oldRow = screen
+    .getAllByRole('row', { name: /Nightly export/ })
+    .find((row) => row.textContent?.includes(apiKey.last4));
+  expect(oldRow && within(oldRow).queryByRole('button', { name: /Roll/ })).toBeNull();
+});
+
+test("the server's errors are shown in words, and the dialog stays open", async () => {
+  const server = await startTestServer();
+  const { apiKey } = await arrangeKey(server, 'Old sync');
+  const user = userEvent.setup({ delay: null });
+  renderWithClient(<ApiKeyManager />, server.url);
+  await screen.findByRole('row', { name: /Old sync/ });
+
+  await user.click(screen.getByRole('button', { name: 'Create API key' }));
+  const create = screen.getByRole('dialog', { name: 'Create API key' });
+  await user.type(within(create).getByLabelText('Name'), '   ');
+  await user.click(within(create).getByRole('button', { name: 'Create key' }));
+  expect((await within(create).findByRole('alert')).textContent).toMatch(
+    /name.*must not be empty/i,
+  );
+  await user.click(within(create).getByRole('button', { name: 'Cancel' }));
+
+  // revoked in another tab after this one loaded: rolling it is a CONFLICT
+  await server.apiKeys.revoke(apiKey.id);
+  await user.click(screen.getByRole('button', { name: 'Roll Old sync' }));
+  const roll = screen.getByRole('dialog', { name: 'Roll “Old sync”?' });
+  await user.click(within(roll).getByRole('button', { name: 'Roll key' }));
+  expect((await within(roll).findByRole('alert')).textContent).toMatch(
+    /revoked key cannot be changed/i,
+  );
+  expect(screen.queryByRole('region', { name: /rolled/ })).toBeNull();
+});
+
+test('a list that cannot load says why and offers to try again', async () => {
+  const server = await startTestServer();
+  const user = userEvent.setup({ delay: null });
+  // a port nothing listens on
+  renderWithClient(<ApiKeyManager />, 'http://127.0.0.1:9/trpc');
+
+  const alert = await screen.findByRole('alert');
+  expect(alert.textContent).toContain('Could not reach the server');
+  expect(
+    (screen.getByRole('button', { name: 'Create API key' }) as HTMLButtonElement).disabled,
+  ).toBe(true);
+  cleanup();
+
+  await arrangeKey(server, 'Works');
+  renderWithClient(<ApiKeyManager />, server.url);
+  expect(await screen.findByRole('row', { name: /Works/ })).toBeTruthy();
+  await user.click(screen.getByRole('button', { name: 'Disable Works' }));
+  expect(await screen.findByRole('button', { name: 'Enable Works' })).toBeTruthy();
+});
+
+test('the whole flow works from the keyboard alone', async () => {
+  const server = await startTestServer();
+  await arrangeKey(server, 'Existing');
+  const user = userEvent.setup({ delay: null });
+  renderWithClient(<ApiKeyManager />, server.url);
+  await screen.findByRole('row', { name: /Existing/ });
+  const focused = () => document.activeElement as HTMLElement;
+
+  await user.tab();
+  expect(focused()).toBe(screen.getByRole('button', { name: 'Create API key' }));
+  await user.keyboard('{Enter}');
+  const dialog = screen.getByRole('dialog', { name: 'Create API key' });
+  expect(focused()).toBe(within(dialog).getByLabelText('Name'));
+  // Escape closes it and gives focus back
+  await user.keyboard('{Escape}');
+  expect(screen.queryByRole('dialog')).toBeNull();
+  expect(focused()).toBe(screen.getByRole('button', { name: 'Create API key' }));
+
+  await user.keyboard('{Enter}');
+  await user.keyboard('Deploy bot');
+  await user.tab();
+  expect(focused()).toBe(screen.getByRole('checkbox', { name: 'invoices:read' }));
+  await user.keyboard(' ');
+  await user.tab({ shift: true });
+  await user.tab({ shift: true });
+  // Tab stays inside the dialog: from the first control round to the last
+  expect(focused()).toBe(screen.getByRole('button', { name: 'Create key' }));
+  await user.tab();
+  expect(focused()).toBe(screen.getByLabelText('Name'));
+  await user.keyboard('{Enter}'); // submits the form
+
+  const panel = await screen.findByRole('region', { name: /Your new API key/ });
+  expect(focused()).toBe(panel);
+  await user.tab();
+  expect(focused()).toBe(within(panel).getByRole('button', { name: 'Copy key' }));
+  await user.keyboard('{Enter}');
+  expect(within(panel).getByRole('status').textContent).toBe('Copied to the clipboard.');
+  await user.tab();
+  expect(focused()).toBe(within(panel).getByRole('button', { name: 'Done' }));
+  await user.keyboard('{Enter}');
+  expect(screen.queryByRole('region', { name: /Your new API key/ })).toBeNull();
+  expect(focused()).toBe(screen.getByRole('heading', { name: 'API keys' }));
+
+  const row = screen.getByRole('row', { name: /Deploy bot/ });
+  expect(within(row).getByText('Active')).toBeTruthy();
+  // on to the new key's Revoke button: Create, then the row's Disable, Roll, Revoke
+  await user.tab();
+  await user.tab();
+  await user.tab();
+  await user.tab();
+  expect(focused()).toBe(within(row).getByRole('button', { name: 'Revoke Deploy bot' }));
+  await user.keyboard('{Enter}');
+  expect(focused()).toBe(screen.getByRole('button', { name: 'Cancel' })); // not the destructive one
+  await user.tab();
+  expect(focused()).toBe(screen.getByRole('button', { name: 'Revoke key' }));
+  await user.keyboard('{Enter}');
+  await waitFor(() => expect(within(row).getByText('Revoked')).toBeTruthy());
+  expect(focused()).toBe(screen.getByRole('heading', { name: 'API keys' }));
 });

@@ -7,11 +7,16 @@ import {
   useRef,
 } from 'react';
 
-const FOCUSABLE =
-  'a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex="-1"])';
+const CONTROLS = 'a[href], button, input, select, textarea, [tabindex]';
 
+// Filtered in code rather than with `:not(:disabled)`, which jsdom's selector engine gets wrong.
 function focusables(root: HTMLElement): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)];
+  return [...root.querySelectorAll<HTMLElement>(CONTROLS)].filter(
+    (element) =>
+      element.tabIndex >= 0 &&
+      !(element as HTMLButtonElement).disabled &&
+      (element as HTMLInputElement).type !== 'hidden',
+  );
 }
 
 export type DialogProps = Omit<ComponentProps<'div'>, 'title'> & {

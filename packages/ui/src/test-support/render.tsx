@@ -1,5 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
-import { type RenderResult, render } from '@testing-library/react';
+import { type RenderHookResult, render, renderHook } from '@testing-library/react';
 import { httpBatchLink } from '@trpc/client';
 import { createTRPCReact } from '@trpc/react-query';
 import type { ReactNode } from 'react';
@@ -11,21 +11,44 @@ export const trpc = createTRPCReact<AppRouter>();
 export const { useApiKeyManager, ApiKeyManager } = createApiKeyUI(trpc.apiKeys);
 
 /**
- * Renders `ui` under the host's providers, talking over HTTP to `url`. Only `trpc.Provider`, as
- * tRPC's hooks take the query client from it: the UI must not need a QueryClientProvider.
+ * The host's providers, talking over HTTP to `url`. Only `trpc.Provider`, as tRPC's hooks take
+ * the query client from it: the UI must not need a QueryClientProvider.
  */
-export function renderWithClient(
-  ui: ReactNode,
-  url: string,
-): RenderResult & { queryClient: QueryClient } {
+function providers(url: string) {
   const queryClient = new QueryClient({
     defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
   });
   const client = trpc.createClient({ links: [httpBatchLink({ url })] });
-  const result = render(
+  const wrapper = ({ children }: { children: ReactNode }) => (
     <trpc.Provider client={client} queryClient={queryClient}>
-      {ui}
-    </trpc.Provider>,
+      {children}
+    </trpc.Provider>
   );
-  return { ...result, queryClient };
+  return { queryClient, wrapper };
+}
+
+export function renderWithClient(
+  ui: ReactNode,
+  url: string,
+): { queryClient: QueryClient; unmount: () => void } {
+  const { queryClient, wrapper } = providers(url);
+  const { unmount } = render(ui, { wrapper });
+  return { queryClient, unmount };
+}
+
+/** `renderHook` under the host's providers, with `alongside` mounted next to the hook. */
+export function renderHookWithClient<T>(
+  hook: () => T,
+  url: string,
+  alongside?: ReactNode,
+): RenderHookResult<T, unknown> {
+  const { wrapper: Providers } = providers(url);
+  return renderHook(hook, {
+    wrapper: ({ children }) => (
+      <Providers>
+        {alongside}
+        {children}
+      </Providers>
+    ),
+  });
 }

@@ -1,0 +1,31 @@
+import type { ApiKey } from '@latchkey/core';
+import { createTRPCReact } from '@trpc/react-query';
+import { expectTypeOf, test } from 'vitest';
+import { createApiKeyUI } from './create-api-key-ui.js';
+import type { AppRouter } from './test-support/server.js';
+
+type Permission = 'invoices:read' | 'invoices:write' | 'reports:read';
+const trpc = createTRPCReact<AppRouter>();
+
+test("the permissions are exactly the host router's, everywhere", () => {
+  const { useApiKeyManager } = createApiKeyUI(trpc.apiKeys);
+  const manager = useApiKeyManager();
+  expectTypeOf(manager.permissions).toEqualTypeOf<Permission[]>();
+  expectTypeOf(manager.apiKeys).toEqualTypeOf<ApiKey<Permission>[]>();
+  void manager.createApiKey({ name: 'a', permissions: ['invoices:read'] });
+  // @ts-expect-error not a permission the app declared
+  void manager.createApiKey({ name: 'a', permissions: ['invoices:delete'] });
+  // @ts-expect-error not a permission the app declared
+  void manager.updateApiKey({ id: 'key_1', permissions: ['admin'] });
+  expectTypeOf(manager.rollApiKey).parameter(0).toEqualTypeOf<{
+    id: string;
+    gracePeriodMs?: number;
+  }>();
+});
+
+test('a router of another shape is refused', () => {
+  // @ts-expect-error the whole client is not the key router
+  createApiKeyUI(trpc);
+  // @ts-expect-error a router without `roll`
+  createApiKeyUI({ ...trpc.apiKeys, roll: undefined });
+});

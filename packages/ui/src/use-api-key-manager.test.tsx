@@ -1,0 +1,77 @@
+// @vitest-environment jsdom
+import { act, cleanup, screen, waitFor } from '@testing-library/react';
+import { afterEach, expect, test } from 'vitest';
+import { renderHookWithClient, useApiKeyManager } from './test-support/render.js';
+import { startTestServer } from './test-support/server.js';
+
+afterEach(cleanup);
+
+/** Another view of the same keys, mounted beside the hook under test. */
+function OtherView() {
+  const { apiKeys, revealedKey } = useApiKeyManager();
+  return (
+    <p data-testid="other-view">
+      {apiKeys.map((apiKey) => `${apiKey.name}:${apiKey.status}`).join(' ')}
+      {revealedKey === null ? '' : ' (secret)'}
+    </p>
+  );
+}
+
+const otherView = () => screen.getByTestId('other-view').textContent;
+
+test('every mutation refreshes every mounted view; the secret stays with its caller', async () => {
+  const server = await startTestServer();
+  const { result } = renderHookWithClient(() => useApiKeyManager(), server.url, <OtherView />);
+  await waitFor(() => expect(result.current.isLoading).toBe(false));
+  expect(result.current.permissions).toEqual(['invoices:read', 'invoices:write', 'reports:read']);
+  expect(result.current.prefix).toBe('acme');
+
+  const created = await act(() => result.current.createApiKey({ name: 'A' }));
+  expect(result.current.revealedKey).toEqual({ key: created.key, apiKey: created.apiKey });
+  await waitFor(() => expect(otherView()).toBe('A:active'));
+
+  await act(() => result.current.updateApiKey({ id: created.apiKey.id, enabled: false }));
+  await waitFor(() => expect(otherView()).toBe('A:disabled'));
+
+  const b = await server.apiKeys.create({ name: 'B', consumerId: 'team_1', ownerId: 'user_1' });
+  const rolled = await act(() => result.current.rollApiKey({ id: b.apiKey.id }));
+  expect(result.current.revealedKey?.key).toBe(rolled.key);
+  expect(result.current.revealedKey?.previous?.id).toBe(b.apiKey.id);
+  await waitFor(() => expect(otherView()).toBe('B:active B:expired A:disabled'));
+
+  await act(() => result.current.revokeApiKey({ id: created.apiKey.id }));
+  await waitFor(() => expect(otherView()).toBe('B:active B:expired A:revoked'));
+
+  act(() => result.current.dismissRevealedKey());
+  expect(result.current.revealedKey).toBeNull();
+});
+
+test('a failed mutation rejects with the server error and reveals nothing', async () => {
+  const server = await startTestServer();
+  const { result } = renderHookWithClient(() => useApiKeyManager(), server.url);
+  await waitFor(() => expect(result.current.isLoading).toBe(false));
+
+  const failure = await act(() => result.current.createApiKey({ name: '' }).catch((e) => e));
+  expect(failure).toMatchObject({ data: { code: 'BAD_REQUEST' } });
+  expect(result.current.revealedKey).toBeNull();
+});
+
+test('pages load on demand', async () => {
+  const server = await startTestServer();
+  for (const name of ['one', 'two', 'three']) {
+    await server.apiKeys.create({ name, consumerId: 'team_1', ownerId: 'user_1' });
+  }
+  const { result } = renderHookWithClient(() => useApiKeyManager({ pageSize: 2 }), server.url);
+  await waitFor(() => expect(result.current.apiKeys).toHaveLength(2));
+  expect(result.current.hasMore).toBe(true);
+
+  act(() => result.current.loadMore());
+  await waitFor(() => expect(result.current.apiKeys).toHaveLength(3));
+  // created within the same millisecond, so only the set is certain
+  expect(result.current.apiKeys.map((apiKey) => apiKey.name).sort()).toEqual([
+    'one',
+    'three',
+    'two',
+  ]);
+  expect(result.current.hasMore).toBe(false);
+});
