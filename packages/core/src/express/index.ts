@@ -1,0 +1,12 @@
+export {
+  createExpressHelpers,
+  type ExpressHelpers,
+  type ExpressHelpersOptions,
+  type RequireKeyOptions,
+} from './create-express-helpers.js';
+export type {
+  KeyMiddleware,
+  NextFunction,
+  NodeRequestLike,
+  NodeResponseLike,
+} from './node-types.js';

@@ -1,0 +1,62 @@
+import { authenticateKey, type KeyVerifier } from '../request/authenticate-request.js';
+import { queryOf, type ResolvedKeyOptions } from '../request/read-key.js';
+import type { VerifyOptions } from '../verifier.js';
+import type { Handoff } from './handoff.js';
+import { createRouteMatcher, type RouteMatcherParam } from './route-matcher.js';
+
+/**
+ * Continues to the route with these request headers: pass `NextResponse.next` from `next/server`.
+ * Taken as a parameter so that this package needs no `next` at run time and never copies Next's
+ * internal header protocol, which changes between versions.
+ */
+export type NextContinue = (init: { request: { headers: Headers } }) => Response;
+
+export type KeyProxyOptions<TPermission extends string> = VerifyOptions<TPermission> & {
+  /** The routes that need a key; every other route goes to your own proxy function, untouched. */
+  protectedWithKeys: RouteMatcherParam;
+  /** `NextResponse.next`. */
+  next: NextContinue;
+};
+
+/** A Next.js `proxy` (Next 16's middleware): `(request, event)`, as Next calls it. */
+export type KeyProxy<TRequest extends Request, TEvent, TResult> = (
+  request: TRequest,
+  event: TEvent,
+) => Promise<TResult | Response | undefined>;
+
+export type CreateKeyProxy<TPermission extends string> = <
+  TRequest extends Request,
+  TEvent = unknown,
+  TResult = undefined,
+>(
+  options: KeyProxyOptions<TPermission>,
+  proxy?: (request: TRequest, event: TEvent) => TResult | Promise<TResult>,
+) => KeyProxy<TRequest, TEvent, TResult>;
+
+export function createKeyProxyFactory<TPermission extends string>(
+  apiKeys: KeyVerifier<TPermission>,
+  keyOptions: ResolvedKeyOptions,
+  handoff: Handoff,
+): CreateKeyProxy<TPermission> {
+  return (options, proxy) => {
+    const { protectedWithKeys, next, ...verifyOptions } = options;
+    const isProtected = createRouteMatcher(protectedWithKeys);
+    return async (request, event) => {
+      if (!isProtected(request)) {
+        return proxy === undefined ? undefined : await proxy(request, event);
+      }
+      const state = await authenticateKey(
+        apiKeys,
+        (name) => request.headers.get(name),
+        queryOf(request.url),
+        keyOptions,
+        verifyOptions,
+      );
+      if (!state.isAuthenticated) return state.toResponse();
+      // `set` replaces whatever the client sent under the same name.
+      const headers = new Headers(request.headers);
+      headers.set(handoff.header, handoff.sign(state.result));
+      return next({ request: { headers } });
+    };
+  };
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { base, setup } from '../test-support/fixtures.js';
+import { createNextHelpers } from './create-next-helpers.js';
+
+const url = 'https://app.example.com/api/webhooks/7';
+
+async function withKey() {
+  const { apiKeys } = setup();
+  const { key } = await apiKeys.create({ ...base, name: 'hook', permissions: ['invoices:read'] });
+  return { key, latchkey: createNextHelpers(apiKeys) };
+}
+
+describe('withApiKey: route-handler wrapper', () => {
+  it('runs the handler with the auth object and the route context', async () => {
+    const { key, latchkey } = await withKey();
+    const POST = latchkey.withApiKey(
+      async (request, auth, { params }: { params: Promise<{ id: string }> }) =>
+        Response.json({
+          consumerId: auth.consumerId,
+          id: (await params).id,
+          body: await request.text(),
+          canRead: auth.has({ permission: 'invoices:read' }),
+        }),
+      { permissions: ['invoices:read'] },
+    );
+    const response = await POST(
+      new Request(url, { method: 'POST', headers: { 'X-Api-Key': key }, body: 'ping' }),
+      { params: Promise.resolve({ id: '7' }) },
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      consumerId: 'team_1',
+      id: '7',
+      body: 'ping',
+      canRead: true,
+    });
+  });
+
+  it('answers 401 / 403 itself and never runs the handler', async () => {
+    const { key, latchkey } = await withKey();
+    let calls = 0;
+    const handler = () => {
+      calls++;
+      return new Response('secret');
+    };
+    const GET = latchkey.withApiKey(handler, { permissions: ['invoices:write'] });
+    const cases: [RequestInit['headers'], number][] = [
+      [{}, 401],
+      [{ authorization: 'Bearer acme_typo' }, 401],
+      [{ authorization: `BEARER ${key}`, 'x-api-key': `${key}x` }, 401],
+      [{ authorization: `Bearer ${key}` }, 403],
+    ];
+    for (const [headers, status] of cases) {
+      const response = await GET(new Request(url, { headers }), undefined);
+      expect(response.status).toBe(status);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    }
+    expect(calls).toBe(0);
+  });
+
+  it('a hand-off header does not authenticate a wrapped route: only a key does', async () => {
+    const { latchkey } = await withKey();
+    const GET = latchkey.withApiKey(() => new Response('ok'));
+    const response = await GET(
+      new Request(url, { headers: { 'x-latchkey-auth': 'anything.signed' } }),
+      undefined,
+    );
+    expect(response.status).toBe(401);
+  });
+});

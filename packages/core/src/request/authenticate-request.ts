@@ -1,0 +1,128 @@
+import { isLatchkeyError } from '../errors.js';
+import type { VerifiedKey, VerifyResult } from '../types.js';
+import type { VerifyOptions } from '../verifier.js';
+import {
+  failureFromResult,
+  failureOf,
+  failureResponse,
+  type RequestAuthFailure,
+  storageFailure,
+} from './failure-response.js';
+import {
+  type AuthenticatedKeyAuth,
+  authenticatedKeyAuth,
+  type UnauthenticatedKeyAuth,
+  unauthenticatedKeyAuth,
+} from './key-auth.js';
+import {
+  type HeaderGetter,
+  queryOf,
+  type RequestKeyOptions,
+  type ResolvedKeyOptions,
+  readKey,
+  resolveKeyOptions,
+} from './read-key.js';
+
+/**
+ * What the request helpers need of `ApiKeys`: only `verify`, so an `ApiKeys` or any wrapper of it
+ * will do. Typed here rather than picked from `ApiKeys`, so `api-keys.ts` can bind
+ * `authenticateRequest` as a method without an import cycle.
+ */
+export interface KeyVerifier<TPermission extends string = string> {
+  verify(key: unknown, options?: VerifyOptions<TPermission>): Promise<VerifyResult<TPermission>>;
+}
+
+/** `verify`'s options (`permissions`, `rateLimit`, `cost`), passed through, and where the key is. */
+export type AuthenticateRequestOptions<TPermission extends string = string> =
+  VerifyOptions<TPermission> & RequestKeyOptions;
+
+export type ApiKeyRequestState<TPermission extends string = string> =
+  | AuthenticatedRequestState<TPermission>
+  | UnauthenticatedRequestState<TPermission>;
+
+export interface AuthenticatedRequestState<TPermission extends string = string> {
+  isAuthenticated: true;
+  /** The verification, with limit details (`rateLimit`, `remaining`) when the key has limits. */
+  result: VerifiedKey<TPermission>;
+  toAuth(): AuthenticatedKeyAuth<TPermission>;
+  /** `null`: nothing to answer, let the request through. */
+  toResponse(): null;
+}
+
+export interface UnauthenticatedRequestState<TPermission extends string = string> {
+  isAuthenticated: false;
+  failure: RequestAuthFailure;
+  toAuth(): UnauthenticatedKeyAuth<TPermission>;
+  /** A fresh JSON 401 / 403 / 429 / 503 `Response` with `WWW-Authenticate` or `Retry-After`. */
+  toResponse(): Response;
+}
+
+/**
+ * Authenticates a Fetch API request (or its headers) by its API key. Never throws for a bad,
+ * missing or misplaced key, nor for storage that is down: each becomes an unauthenticated state
+ * whose `toResponse()` is the answer to send. Throws only for misuse (bad options).
+ * Edge-safe: Fetch API objects only.
+ */
+export async function authenticateRequest<TPermission extends string>(
+  apiKeys: KeyVerifier<TPermission>,
+  input: Request | Headers,
+  options: AuthenticateRequestOptions<TPermission> = {},
+): Promise<ApiKeyRequestState<TPermission>> {
+  const { authorizationHeader, apiKeyHeader, ...verifyOptions } = options;
+  // Not `instanceof`: a Request from another realm (an edge sandbox) must work too.
+  const isRequest = 'headers' in input;
+  const headers = isRequest ? input.headers : input;
+  return authenticateKey(
+    apiKeys,
+    (name) => headers.get(name),
+    isRequest ? queryOf(input.url) : null,
+    resolveKeyOptions({ authorizationHeader, apiKeyHeader }),
+    verifyOptions,
+  );
+}
+
+/**
+ * The core of `authenticateRequest`, over any header source: adapters for other request shapes
+ * (Node's `IncomingMessage`) call this with header options resolved once.
+ */
+export async function authenticateKey<TPermission extends string>(
+  apiKeys: KeyVerifier<TPermission>,
+  getHeader: HeaderGetter,
+  search: string | null,
+  keyOptions: ResolvedKeyOptions,
+  verifyOptions: VerifyOptions<TPermission> | undefined,
+): Promise<ApiKeyRequestState<TPermission>> {
+  const reading = readKey(getHeader, search, keyOptions);
+  if (!reading.ok) return unauthenticated(failureOf(reading.code, reading.message));
+  let result: VerifyResult<TPermission>;
+  try {
+    result = await apiKeys.verify(reading.key, verifyOptions);
+  } catch (error) {
+    if (isLatchkeyError(error, 'STORAGE_UNAVAILABLE')) return unauthenticated(storageFailure());
+    throw error;
+  }
+  return result.valid ? authenticated(result) : unauthenticated(failureFromResult(result));
+}
+
+function authenticated<TPermission extends string>(
+  result: VerifiedKey<TPermission>,
+): AuthenticatedRequestState<TPermission> {
+  const auth = authenticatedKeyAuth(result);
+  return Object.freeze({
+    isAuthenticated: true,
+    result,
+    toAuth: () => auth,
+    toResponse: () => null,
+  });
+}
+
+function unauthenticated<TPermission extends string>(
+  failure: RequestAuthFailure,
+): UnauthenticatedRequestState<TPermission> {
+  return Object.freeze({
+    isAuthenticated: false,
+    failure,
+    toAuth: () => unauthenticatedKeyAuth<TPermission>(),
+    toResponse: () => failureResponse(failure),
+  });
+}

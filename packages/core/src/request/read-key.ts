@@ -1,0 +1,185 @@
+import { AUTH_FAILURE_MESSAGES } from '../http-status.js';
+import { isWellFormed } from '../key-format.js';
+
+/** Where a request carries its key. */
+export interface RequestKeyOptions {
+  /**
+   * A header read as `<name>: Bearer <key>` (the scheme in any case, any spaces or tabs around
+   * the key), or `false` to ignore it. Default `'authorization'`.
+   */
+  authorizationHeader?: string | false;
+  /** A header whose whole value is the key, or `false` to ignore it. Default `'x-api-key'`. */
+  apiKeyHeader?: string | false;
+}
+
+/** The key a request carries, or why it carries none that can be used. */
+export type KeyReading =
+  | { ok: true; key: string }
+  | { ok: false; code: 'MISSING' | 'MALFORMED'; message: string };
+
+/** Reads one header of the request; `null` when absent. Repeated headers come joined by `, `. */
+export type HeaderGetter = (name: string) => string | null;
+
+/**
+ * Far longer than any key (at most 69 characters) with its scheme. A longer value is refused
+ * before anything is parsed or hashed, so a huge header costs nothing.
+ */
+export const MAX_KEY_HEADER_LENGTH = 1024;
+
+// Query parameters that conventionally carry credentials (RFC 6750 names `access_token`).
+const CREDENTIAL_PARAMETERS = new Set([
+  'api_key',
+  'apikey',
+  'api-key',
+  'x-api-key',
+  'access_token',
+]);
+const TOKEN_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const WHITESPACE = /[ \t]+/;
+
+export interface ResolvedKeyOptions {
+  authorizationHeader: string | false;
+  apiKeyHeader: string | false;
+  /** How to send a key, for messages: "`Authorization: Bearer <key>` or `x-api-key`". */
+  hint: string;
+  missingMessage: string;
+}
+
+/** Checks the header names once; throws a `TypeError` for a name no request can carry. */
+export function resolveKeyOptions(options: RequestKeyOptions = {}): ResolvedKeyOptions {
+  const authorizationHeader = headerName(options.authorizationHeader, 'authorization');
+  const apiKeyHeader = headerName(options.apiKeyHeader, 'x-api-key');
+  if (authorizationHeader === false && apiKeyHeader === false) {
+    throw new TypeError('authorizationHeader and apiKeyHeader cannot both be false.');
+  }
+  const ways = [
+    ...(authorizationHeader === false ? [] : [`\`${display(authorizationHeader)}: Bearer <key>\``]),
+    ...(apiKeyHeader === false ? [] : [`\`${apiKeyHeader}\``]),
+  ];
+  const hint = ways.join(' or ');
+  const isDefault = authorizationHeader === 'authorization' && apiKeyHeader === 'x-api-key';
+  return {
+    authorizationHeader,
+    apiKeyHeader,
+    hint,
+    // The shared message names the default headers; other names get the same sentence with theirs.
+    missingMessage: isDefault
+      ? AUTH_FAILURE_MESSAGES.MISSING
+      : `An API key is required: send it as ${hint}.`,
+  };
+}
+
+function headerName(name: string | false | undefined, fallback: string): string | false {
+  if (name === undefined) return fallback;
+  if (name === false) return false;
+  if (!TOKEN_NAME.test(name)) throw new TypeError(`Invalid header name ${JSON.stringify(name)}.`);
+  return name.toLowerCase();
+}
+
+function display(name: string): string {
+  return name === 'authorization' ? 'Authorization' : name;
+}
+
+/**
+ * Finds the one key a request carries. Total: any headers and URL give a reading, never an
+ * exception. Whether the key itself is well-formed is left to `verify`, which checks that before
+ * touching storage.
+ *
+ * @param search the URL's query (with or without its `?`), or `null` when there is no URL.
+ */
+export function readKey(
+  getHeader: HeaderGetter,
+  search: string | null,
+  options: ResolvedKeyOptions,
+): KeyReading {
+  if (search !== null && hasKeyInQuery(search)) {
+    return malformed(
+      `API keys are not accepted in the URL query string, where they end up in logs and browser history; send the key as ${options.hint}, and roll it if the URL was shared.`,
+    );
+  }
+
+  let fromAuthorization: string | null = null;
+  let otherScheme = false;
+  if (options.authorizationHeader !== false) {
+    const value = getHeader(options.authorizationHeader);
+    if (value !== null) {
+      if (value.length > MAX_KEY_HEADER_LENGTH) return tooLong(options.authorizationHeader);
+      const credentials = value.trim();
+      if (credentials === '') return empty(options.authorizationHeader);
+      const space = credentials.search(WHITESPACE);
+      const scheme = space === -1 ? credentials : credentials.slice(0, space);
+      if (scheme.toLowerCase() === 'bearer') {
+        const token = space === -1 ? '' : credentials.slice(space).trim();
+        if (token === '') return malformed('The Bearer scheme was sent without a key.');
+        if (!isSingleToken(token)) return twoKeys(options.hint);
+        fromAuthorization = token;
+      } else {
+        otherScheme = true;
+      }
+    }
+  }
+
+  let fromApiKeyHeader: string | null = null;
+  if (options.apiKeyHeader !== false) {
+    const value = getHeader(options.apiKeyHeader);
+    if (value !== null) {
+      if (value.length > MAX_KEY_HEADER_LENGTH) return tooLong(options.apiKeyHeader);
+      const token = value.trim();
+      if (token === '') return empty(options.apiKeyHeader);
+      if (!isSingleToken(token)) return twoKeys(options.hint);
+      fromApiKeyHeader = token;
+    }
+  }
+
+  if (fromAuthorization !== null && fromApiKeyHeader !== null) {
+    return fromAuthorization === fromApiKeyHeader
+      ? { ok: true, key: fromAuthorization }
+      : malformed(`Two different API keys were sent; send exactly one, as ${options.hint}.`);
+  }
+  const key = fromAuthorization ?? fromApiKeyHeader;
+  if (key !== null) return { ok: true, key };
+  // Another scheme (Basic, a session token…) is no key; say so rather than "missing".
+  if (otherScheme) {
+    return malformed(`API keys use the Bearer scheme: send the key as ${options.hint}.`);
+  }
+  return { ok: false, code: 'MISSING', message: options.missingMessage };
+}
+
+/** The query of a URL (from `?`, before `#`), or `''`. Never throws, whatever the URL. */
+export function queryOf(url: string): string {
+  const hash = url.indexOf('#');
+  const path = hash === -1 ? url : url.slice(0, hash);
+  const start = path.indexOf('?');
+  return start === -1 ? '' : path.slice(start + 1);
+}
+
+// A credential-named parameter, or any value that is a real key (checksum included) whatever its
+// name: a key in a URL leaks into logs, so it is refused even when a header carries one too.
+function hasKeyInQuery(search: string): boolean {
+  if (search === '' || search === '?') return false;
+  for (const [name, value] of new URLSearchParams(search)) {
+    if (CREDENTIAL_PARAMETERS.has(name.toLowerCase()) || isWellFormed(value)) return true;
+  }
+  return false;
+}
+
+// Repeated headers arrive joined by ", "; a key never holds whitespace or a comma.
+function isSingleToken(token: string): boolean {
+  return !/[\s,]/.test(token);
+}
+
+function malformed(message: string): KeyReading {
+  return { ok: false, code: 'MALFORMED', message };
+}
+
+function tooLong(header: string): KeyReading {
+  return malformed(`The \`${display(header)}\` header is too long to hold an API key.`);
+}
+
+function empty(header: string): KeyReading {
+  return malformed(`The \`${display(header)}\` header is empty.`);
+}
+
+function twoKeys(hint: string): KeyReading {
+  return malformed(`More than one API key was sent; send exactly one, as ${hint}.`);
+}
