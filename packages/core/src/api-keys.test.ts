@@ -366,3 +366,22 @@ describe('audit log', () => {
     expect((await apiKeys.auditLog({ consumerId: 'team_2' })).items).toEqual([]);
   });
 });
+
+describe('authenticateRequest (the method)', () => {
+  it('authenticates a Fetch API request and answers for a bad one', async () => {
+    const { apiKeys } = setup();
+    const { key } = await apiKeys.create({ ...base, name: 'a', permissions: ['invoices:read'] });
+    const ok = await apiKeys.authenticateRequest(
+      new Request('https://app.test/api', { headers: { authorization: `Bearer ${key}` } }),
+      { permissions: ['invoices:read'] },
+    );
+    expect(ok.toResponse()).toBeNull();
+    expect(ok.toAuth()).toMatchObject({ consumerId: 'team_1' });
+    expect(ok.toAuth().has({ permission: 'invoices:read' })).toBe(true);
+
+    const missing = await apiKeys.authenticateRequest(new Headers());
+    expect(missing.toAuth().consumerId).toBeNull();
+    expect(missing.toResponse()?.status).toBe(401);
+    expect(missing.toResponse()?.headers.get('www-authenticate')).toBe('Bearer');
+  });
+});

@@ -9,6 +9,11 @@ import type { JsonObject } from './json.js';
 import { assertPrefix, displayParts, generateKey } from './key-format.js';
 import { FixedWindowRateLimiter } from './rate-limiter.js';
 import { toApiKey, toAuditEvent } from './records.js';
+import {
+  type ApiKeyRequestState,
+  type AuthenticateRequestOptions,
+  authenticateRequest,
+} from './request/authenticate-request.js';
 import type { ApiKeyRow, AuditEventRow, RateLimit } from './schema.js';
 import { createDrizzleStore, type DatabaseOption } from './storage/drizzle-store.js';
 import type { KeyChanges, KeyStore } from './storage/store.js';
@@ -192,6 +197,15 @@ export interface ApiKeys<TPermission extends string = string> {
    * Throws `STORAGE_UNAVAILABLE` when storage cannot be reached, which is not a bad key.
    */
   verify(key: unknown, options?: VerifyOptions<TPermission>): Promise<VerifyResult<TPermission>>;
+  /**
+   * Reads the key from a Fetch API request's headers (`Authorization: Bearer` or `x-api-key`) and
+   * verifies it: `toAuth()` gives who it acts for, `toResponse()` the 401/403/429/503 to send, or
+   * null when authenticated. Never throws for a bad or missing key, nor for a storage fault (503).
+   */
+  authenticateRequest(
+    input: Request | Headers,
+    options?: AuthenticateRequestOptions<TPermission>,
+  ): Promise<ApiKeyRequestState<TPermission>>;
   /** Opens and migrates storage now rather than on first use. */
   ready(): Promise<void>;
   /** Writes pending `lastUsedAt` and usage counts. */
@@ -306,6 +320,8 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     prefix,
     permissions: declared,
     verify: (key, verifyOptions) => verify<P>(key, verifyOptions),
+    authenticateRequest: (input, requestOptions) =>
+      authenticateRequest(apiKeys, input, requestOptions),
     ready,
 
     async create(input) {

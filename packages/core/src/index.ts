@@ -33,6 +33,21 @@ export {
   type ParsedKey,
   parseKey,
 } from './key-format.js';
+export {
+  type ApiKeyRequestState,
+  type AuthenticatedRequestState,
+  type AuthenticateRequestOptions,
+  authenticateRequest,
+  type KeyVerifier,
+  type UnauthenticatedRequestState,
+} from './request/authenticate-request.js';
+export type { RequestAuthFailure, RequestFailureCode } from './request/failure-response.js';
+export type {
+  ApiKeyAuth,
+  AuthenticatedKeyAuth,
+  UnauthenticatedKeyAuth,
+} from './request/key-auth.js';
+export { MAX_KEY_HEADER_LENGTH, type RequestKeyOptions } from './request/read-key.js';
 export type { RateLimit } from './schema.js';
 export { createDrizzleStore, type DatabaseOption } from './storage/drizzle-store.js';
 export { type Migration, migrate } from './storage/migrate.js';
