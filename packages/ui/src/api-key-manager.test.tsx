@@ -156,6 +156,20 @@ test("the server's errors are shown in words, and the dialog stays open", async 
   expect(screen.queryByRole('region', { name: /rolled/ })).toBeNull();
 });
 
+test('a user the host does not allow to change keys is told so', async () => {
+  const server = await startTestServer('member');
+  await arrangeKey(server, 'Team key');
+  const user = userEvent.setup({ delay: null });
+  renderWithClient(<ApiKeyManager />, server.url);
+
+  await user.click(await screen.findByRole('button', { name: 'Revoke Team key' }));
+  const dialog = screen.getByRole('dialog', { name: 'Revoke “Team key”?' });
+  await user.click(within(dialog).getByRole('button', { name: 'Revoke key' }));
+  expect((await within(dialog).findByRole('alert')).textContent).toBe(
+    'You may not manage API keys.',
+  );
+});
+
 test('a list that cannot load says why and offers to try again', async () => {
   const server = await startTestServer();
   const user = userEvent.setup({ delay: null });

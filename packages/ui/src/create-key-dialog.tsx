@@ -1,7 +1,7 @@
+import type { CreateApiKeyRequest } from '@latchkey/trpc-plugin';
 import { useId, useState } from 'react';
 import { Dialog, type DialogProps } from './dialog.js';
 import { errorMessage } from './error-message.js';
-import type { CreateApiKeyInput } from './types.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -21,7 +21,7 @@ export type CreateKeyDialogProps<P extends string = string> = Omit<
   /** The permissions a key may be given (the router's `config.permissions`), as checkboxes. */
   permissions: readonly P[];
   /** Creates the key (e.g. `createApiKey`) and closes the dialog; a rejection is shown in it. */
-  onCreate: (input: CreateApiKeyInput<P>) => Promise<unknown>;
+  onCreate: (input: CreateApiKeyRequest<P>) => Promise<unknown>;
   /** Cancel or Escape; ignored while the key is being created. */
   onCancel: () => void;
 };

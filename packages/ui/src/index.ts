@@ -12,16 +12,7 @@ export { KeyTable, type KeyTableProps } from './key-table.js';
 export { RevealKeyOnce, type RevealKeyOnceProps } from './reveal-key-once.js';
 export { RevokeKeyDialog, type RevokeKeyDialogProps } from './revoke-key-dialog.js';
 export { RollKeyDialog, type RollKeyDialogProps } from './roll-key-dialog.js';
-export type {
-  ApiKeyClientError,
-  ApiKeyConfig,
-  ApiKeyRouterHooks,
-  CreateApiKeyInput,
-  ListApiKeysInput,
-  RevokeApiKeyInput,
-  RollApiKeyInput,
-  UpdateApiKeyInput,
-} from './types.js';
+export type { ApiKeyClientError, ApiKeyRouterHooks } from './types.js';
 export type {
   ApiKeyManagerState,
   RevealedKey,

@@ -1,8 +1,8 @@
 import type { ApiKey } from '@latchkey/core';
+import type { RevokeApiKeyRequest } from '@latchkey/trpc-plugin';
 import { useId, useState } from 'react';
 import { ConfirmDialog, type ConfirmDialogProps } from './confirm-dialog.js';
 import { maskedKey } from './format.js';
-import type { RevokeApiKeyInput } from './types.js';
 
 export type RevokeKeyDialogProps = Omit<
   ConfirmDialogProps,
@@ -10,7 +10,7 @@ export type RevokeKeyDialogProps = Omit<
 > & {
   apiKey: Pick<ApiKey, 'id' | 'name' | 'start' | 'last4'>;
   /** Revokes the key (e.g. `revokeApiKey`) and closes the dialog; a rejection is shown in it. */
-  onRevoke: (input: RevokeApiKeyInput) => Promise<unknown>;
+  onRevoke: (input: RevokeApiKeyRequest) => Promise<unknown>;
 };
 
 /** Confirms revoking a key, with an optional reason for the audit log. */

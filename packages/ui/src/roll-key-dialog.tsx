@@ -1,8 +1,8 @@
 import type { ApiKey } from '@latchkey/core';
+import type { RollApiKeyRequest } from '@latchkey/trpc-plugin';
 import { useId, useState } from 'react';
 import { ConfirmDialog, type ConfirmDialogProps } from './confirm-dialog.js';
 import { maskedKey } from './format.js';
-import type { RollApiKeyInput } from './types.js';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -22,7 +22,7 @@ export type RollKeyDialogProps = Omit<
 > & {
   apiKey: Pick<ApiKey, 'id' | 'name' | 'start' | 'last4'>;
   /** Rolls the key (e.g. `rollApiKey`) and closes the dialog; a rejection is shown in it. */
-  onRoll: (input: RollApiKeyInput) => Promise<unknown>;
+  onRoll: (input: RollApiKeyRequest) => Promise<unknown>;
 };
 
 /**

@@ -1,18 +1,21 @@
 import type { ApiKey, CreatedApiKey, RolledApiKey } from '@latchkey/core';
+import type {
+  CreateApiKeyRequest,
+  RevokeApiKeyRequest,
+  RollApiKeyRequest,
+  UpdateApiKeyRequest,
+} from '@latchkey/trpc-plugin';
 import type { MutationFunctionContext } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
-import { useCallback, useMemo, useState } from 'react';
-import type {
-  ApiKeyClientError,
-  ApiKeyRouterHooks,
-  CreateApiKeyInput,
-  RevokeApiKeyInput,
-  RollApiKeyInput,
-  UpdateApiKeyInput,
-} from './types.js';
+import { useCallback, useState } from 'react';
+import type { ApiKeyClientError, ApiKeyRouterHooks } from './types.js';
+
+/** The router's largest page: how many keys the hook can show. */
+const MAX_LIMIT = 100;
+const NO_KEYS: never[] = [];
 
 export interface UseApiKeyManagerOptions {
-  /** Keys fetched per page (1 to 100). Default 20. */
+  /** Keys shown at first, and added by each `loadMore()` (1 to 100). Default 20. */
   pageSize?: number;
 }
 
@@ -26,7 +29,7 @@ export interface RevealedKey<P extends string = string> {
 }
 
 export interface ApiKeyManagerState<P extends string = string> {
-  /** The consumer's keys, newest first, as far as they are loaded. */
+  /** The consumer's keys, newest first, as far as they are loaded (at most 100). */
   apiKeys: ApiKey<P>[];
   /** Every permission the app declared: exactly what a key may be given. */
   permissions: P[];
@@ -38,15 +41,17 @@ export interface ApiKeyManagerState<P extends string = string> {
   error: ApiKeyClientError | null;
   /** Loads the keys and config again (after an error). */
   refetch: () => void;
+  /** More keys exist than are shown (and fewer than 100 are shown). */
   hasMore: boolean;
   isLoadingMore: boolean;
+  /** Shows `pageSize` more keys. */
   loadMore: () => void;
   /** Creates a key and reveals its secret; rejects with the server's error. */
-  createApiKey: (input: CreateApiKeyInput<P>) => Promise<CreatedApiKey<P>>;
-  updateApiKey: (input: UpdateApiKeyInput<P>) => Promise<ApiKey<P>>;
-  revokeApiKey: (input: RevokeApiKeyInput) => Promise<ApiKey<P>>;
+  createApiKey: (input: CreateApiKeyRequest<P>) => Promise<CreatedApiKey<P>>;
+  updateApiKey: (input: UpdateApiKeyRequest<P>) => Promise<ApiKey<P>>;
+  revokeApiKey: (input: RevokeApiKeyRequest) => Promise<ApiKey<P>>;
   /** Replaces a key with a new one (same settings) and reveals the new secret. */
-  rollApiKey: (input: RollApiKeyInput) => Promise<RolledApiKey<P>>;
+  rollApiKey: (input: RollApiKeyRequest) => Promise<RolledApiKey<P>>;
   isCreating: boolean;
   isUpdating: boolean;
   isRevoking: boolean;
@@ -68,9 +73,14 @@ export function useApiKeyManagerFor<P extends string>(
   options: UseApiKeyManagerOptions = {},
 ): ApiKeyManagerState<P> {
   const config = router.config.useQuery(undefined, { staleTime: Number.POSITIVE_INFINITY });
-  const list = router.list.useInfiniteQuery(
-    { limit: options.pageSize ?? 20 },
-    { getNextPageParam: (page) => page.nextCursor },
+  // "Load more" asks for a longer first page rather than for the next cursor: the router's strict
+  // `list` input refuses the `direction` that `useInfiniteQuery` adds. Hence at most `MAX_LIMIT`.
+  const pageSize = Math.min(Math.max(options.pageSize ?? 20, 1), MAX_LIMIT);
+  const [limit, setLimit] = useState(pageSize);
+  const list = router.list.useQuery(
+    { limit },
+    // keeps the shorter list on screen while the longer one loads
+    { placeholderData: (previous) => previous },
   );
 
   // The mutation's own query client (the one the host gave `trpc.Provider`), so no
@@ -89,7 +99,7 @@ export function useApiKeyManagerFor<P extends string>(
 
   const { mutateAsync: createAsync, reset: resetCreate } = create;
   const createApiKey = useCallback(
-    async (input: CreateApiKeyInput<P>) => {
+    async (input: CreateApiKeyRequest<P>) => {
       const created = await createAsync(input);
       resetCreate();
       setRevealedKey({ key: created.key, apiKey: created.apiKey });
@@ -99,7 +109,7 @@ export function useApiKeyManagerFor<P extends string>(
   );
   const { mutateAsync: rollAsync, reset: resetRoll } = roll;
   const rollApiKey = useCallback(
-    async (input: RollApiKeyInput) => {
+    async (input: RollApiKeyRequest) => {
       const rolled = await rollAsync(input);
       resetRoll();
       setRevealedKey({ key: rolled.key, apiKey: rolled.apiKey, previous: rolled.previous });
@@ -109,25 +119,26 @@ export function useApiKeyManagerFor<P extends string>(
   );
   const dismissRevealedKey = useCallback(() => setRevealedKey(null), []);
 
-  const pages = list.data?.pages;
-  const apiKeys = useMemo(() => pages?.flatMap((page) => page.items) ?? [], [pages]);
-  const { refetch: refetchList, fetchNextPage } = list;
+  const { refetch: refetchList } = list;
   const { refetch: refetchConfig } = config;
   const refetch = useCallback(() => {
     void refetchList();
     void refetchConfig();
   }, [refetchList, refetchConfig]);
-  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  const loadMore = useCallback(
+    () => setLimit((current) => Math.min(current + pageSize, MAX_LIMIT)),
+    [pageSize],
+  );
 
   return {
-    apiKeys,
+    apiKeys: list.data?.items ?? NO_KEYS,
     permissions: config.data?.permissions ?? [],
     prefix: config.data?.prefix ?? '',
     isLoading: list.isPending || config.isPending,
     error: list.error ?? config.error ?? null,
     refetch,
-    hasMore: list.hasNextPage,
-    isLoadingMore: list.isFetchingNextPage,
+    hasMore: (list.data?.nextCursor ?? null) !== null && limit < MAX_LIMIT,
+    isLoadingMore: list.isPlaceholderData,
     loadMore,
     createApiKey,
     updateApiKey: update.mutateAsync,
