@@ -296,4 +296,17 @@ describe('keyProcedure through createCaller', () => {
     const bearer = router.createCaller({ headers: { authorization: `Bearer ${key}` } }).whoami();
     await expect(bearer).rejects.toMatchObject({ cause: { code: 'MISSING' } });
   });
+
+  it('refuses, when the app starts, a required permission it never declared', () => {
+    const { apiKeys } = testApiKeys();
+    const t = initTRPC.context<{ headers: Headers }>().create();
+    const { requirePermissions } = createApiKeyPlugin({
+      apiKeys,
+      userProcedure: t.procedure,
+      machineProcedure: t.procedure,
+      consumer: () => team,
+      headers: ({ ctx }) => ctx.headers,
+    });
+    expect(() => requirePermissions('invoices:delete' as Permission)).toThrow(/invoices:delete/);
+  });
 });

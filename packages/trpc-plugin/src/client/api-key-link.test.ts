@@ -1,0 +1,159 @@
+import type { RejectedKey } from '@latchkey/core';
+import { createTRPCClient, TRPCClientError } from '@trpc/client';
+import superjson from 'superjson';
+import { describe, expect, it } from 'vitest';
+import { scriptedVerify, testApiKeys } from '../test-support/api-keys.js';
+import { rejection } from '../test-support/clients.js';
+import {
+  bareHostApp,
+  type HostRouter,
+  hostApp,
+  type SuperjsonHostRouter,
+  superjsonHostApp,
+} from '../test-support/host-app.js';
+import { serve } from '../test-support/http-server.js';
+import { type ApiKeyLinkOptions, apiKeyLink } from './api-key-link.js';
+
+const team = { consumerId: 'team_a', ownerId: 'user_1' };
+const limited = (retryAfterMs?: number): RejectedKey => ({
+  valid: false,
+  code: 'RATE_LIMITED',
+  keyId: 'key_x',
+  ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+});
+
+/** An injected sleep that records each wait and returns at once: no real time passes. */
+function instantSleep() {
+  const waits: number[] = [];
+  return {
+    waits,
+    sleep: async (ms: number, signal: AbortSignal) => {
+      waits.push(ms);
+      signal.throwIfAborted();
+    },
+  };
+}
+
+/**
+ * A machine with a read-only key calling a real server whose first verifications answer with
+ * `script` (MOCK of rate limits, which core does not produce yet; see `scriptedVerify`).
+ */
+async function setup(
+  script: RejectedKey[],
+  link: Partial<ApiKeyLinkOptions<HostRouter>> = {},
+  app: typeof hostApp | typeof bareHostApp = hostApp,
+) {
+  const { apiKeys } = testApiKeys();
+  const { key } = await apiKeys.create({ ...team, name: 'm', permissions: ['invoices:read'] });
+  const scripted = scriptedVerify(apiKeys, script);
+  const server = await serve(app(scripted));
+  const time = instantSleep();
+  const client = createTRPCClient<HostRouter>({
+    links: [apiKeyLink({ url: server.url, apiKey: key, sleep: time.sleep, ...link })],
+  });
+  return { apiKeys, key, client, requests: server.requests, waits: time.waits };
+}
+
+describe('apiKeyLink', () => {
+  it('sends the key as a Bearer token, or in the header it is given', async () => {
+    const { client, key, apiKeys } = await setup([]);
+    expect((await client.whoami.query()).consumerId).toBe('team_a');
+
+    const { url } = await serve(hostApp(apiKeys));
+    for (const link of [
+      apiKeyLink<HostRouter>({ url, apiKey: key, header: 'X-Api-Key' }),
+      apiKeyLink<HostRouter>({ url, apiKey: async () => key, headers: { authorization: 'x' } }),
+    ]) {
+      const other = createTRPCClient<HostRouter>({ links: [link] });
+      expect((await other.whoami.query()).consumerId).toBe('team_a');
+    }
+  });
+
+  it('waits as long as the server says, then succeeds', async () => {
+    const { client, requests, waits } = await setup([limited(1500), limited(1500)]);
+    expect((await client.whoami.query()).consumerId).toBe('team_a');
+    expect(waits).toEqual([1500, 1500]);
+    expect(requests()).toBe(3);
+  });
+
+  it('reads Retry-After when the host has no withLatchkeyData', async () => {
+    const { client, waits } = await setup([limited(1500)], {}, bareHostApp);
+    expect((await client.whoami.query()).consumerId).toBe('team_a');
+    expect(waits).toEqual([2000]);
+  });
+
+  it('stops after maxRetries and passes the 429 on', async () => {
+    const script = [limited(1000), limited(1000), limited(1000), limited(1000)];
+    const { client, requests, waits } = await setup(script, { maxRetries: 2 });
+    const error = await rejection(client.whoami.query());
+    expect(error.data).toMatchObject({ code: 'TOO_MANY_REQUESTS', latchkeyCode: 'RATE_LIMITED' });
+    expect(waits).toEqual([1000, 1000]);
+    expect(requests()).toBe(3);
+  });
+
+  it('does not start a wait that would pass maxWaitMs', async () => {
+    const { client, requests, waits } = await setup([limited(20_000), limited(20_000)], {
+      maxWaitMs: 30_000,
+    });
+    expect((await rejection(client.whoami.query())).data?.code).toBe('TOO_MANY_REQUESTS');
+    expect(waits).toEqual([20_000]);
+    expect(requests()).toBe(2);
+  });
+
+  it('does not retry a 429 that does not say when (a spent usage limit)', async () => {
+    const spent: RejectedKey = { valid: false, code: 'USAGE_EXCEEDED', keyId: 'key_x' };
+    const { client, requests, waits } = await setup([spent]);
+    expect((await rejection(client.whoami.query())).data?.latchkeyCode).toBe('USAGE_EXCEEDED');
+    expect(waits).toEqual([]);
+    expect(requests()).toBe(1);
+  });
+
+  it('never retries 401 or 403', async () => {
+    const { client, apiKeys, requests, waits } = await setup([]);
+    const forbidden = await rejection(client.invoices.create.mutate({ amount: 1 }));
+    expect(forbidden.data?.code).toBe('FORBIDDEN');
+    const { items } = await apiKeys.list({ consumerId: 'team_a' });
+    await apiKeys.revoke(items[0]?.id ?? '');
+    const revoked = await rejection(client.whoami.query());
+    expect(revoked.data).toMatchObject({ code: 'UNAUTHORIZED', latchkeyCode: 'REVOKED' });
+    expect(waits).toEqual([]);
+    expect(requests()).toBe(2);
+  });
+
+  it('ends a wait when the call is aborted, and sends nothing more', async () => {
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const waits: number[] = [];
+    const { client, requests } = await setup([limited(10_000)], {
+      sleep: (ms, signal) => {
+        waits.push(ms);
+        const aborted = new Promise<void>((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        });
+        controller.abort(reason);
+        return aborted;
+      },
+    });
+    const error = await client.whoami.query(undefined, { signal: controller.signal }).then(
+      () => expect.unreachable('the call should have been aborted'),
+      (error: unknown) => error,
+    );
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as TRPCClientError<HostRouter>).cause).toBe(reason);
+    expect(waits).toEqual([10_000]);
+    expect(requests()).toBe(1);
+  });
+
+  it('works with the host transformer', async () => {
+    const { apiKeys } = testApiKeys();
+    const { key } = await apiKeys.create({ ...team, name: 'sj' });
+    const scripted = scriptedVerify(apiKeys, [limited(500)]);
+    const { url } = await serve(superjsonHostApp(scripted));
+    const time = instantSleep();
+    const client = createTRPCClient<SuperjsonHostRouter>({
+      links: [apiKeyLink({ url, apiKey: key, transformer: superjson, sleep: time.sleep })],
+    });
+    expect((await client.whoami.query()).checkedAt).toBeInstanceOf(Date);
+    expect(time.waits).toEqual([500]);
+  });
+});
