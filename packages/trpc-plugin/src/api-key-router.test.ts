@@ -108,7 +108,12 @@ describe('apiKeyRouter over HTTP', () => {
     const first = await client.apiKeys.list.query({ limit: 2 });
     expect(first.items.map((key) => key.name)).toEqual(['three', 'two']);
     expect(first.nextCursor).toEqual(expect.any(String));
-    const second = await client.apiKeys.list.query({ limit: 2, cursor: first.nextCursor });
+    // as tRPC's useInfiniteQuery asks for the next page
+    const second = await client.apiKeys.list.query({
+      limit: 2,
+      cursor: first.nextCursor,
+      direction: 'forward',
+    });
     expect(second).toEqual({ items: [expect.objectContaining({ name: 'one' })], nextCursor: null });
     expect((await client.apiKeys.list.query({})).items).toHaveLength(3);
 

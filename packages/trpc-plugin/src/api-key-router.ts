@@ -64,8 +64,8 @@ export function buildApiKeyRouter<
 
     list: scoped('list')
       .input(inputs.list)
-      .query(({ ctx, input }) =>
-        callCore(() => apiKeys.list({ ...input, consumerId: ctx.apiKeyScope.consumerId })),
+      .query(({ ctx, input: { cursor, limit } }) =>
+        callCore(() => apiKeys.list({ cursor, limit, consumerId: ctx.apiKeyScope.consumerId })),
       ),
 
     get: scoped('get')
@@ -106,11 +106,11 @@ export function buildApiKeyRouter<
 
     auditLog: scoped('auditLog')
       .input(inputs.auditLog)
-      .query(async ({ ctx, input }) => {
+      .query(async ({ ctx, input: { keyId, cursor, limit } }) => {
         const { consumerId } = ctx.apiKeyScope;
         // Another consumer's key id is NOT_FOUND here too, rather than an empty page.
-        if (input.keyId !== undefined) await getInScope(input.keyId, consumerId);
-        return callCore(() => apiKeys.auditLog({ ...input, consumerId }));
+        if (keyId !== undefined) await getInScope(keyId, consumerId);
+        return callCore(() => apiKeys.auditLog({ keyId, cursor, limit, consumerId }));
       }),
   };
 }

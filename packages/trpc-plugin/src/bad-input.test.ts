@@ -27,6 +27,7 @@ const CASES: Record<string, { call: Call; inputs: (id: string, now: number) => u
       { limit: 1.5 },
       { cursor: tooLong(512) },
       { cursor: 'not-a-cursor' },
+      { direction: 'backward' },
       { consumerId: 'team_b' },
     ],
   },
@@ -104,6 +105,7 @@ const CASES: Record<string, { call: Call; inputs: (id: string, now: number) => u
       { keyId: '' },
       { keyId: 42 },
       { cursor: 'not-a-cursor' },
+      { direction: 'backward' },
     ],
   },
 };

@@ -132,6 +132,7 @@ describe('apiKeyRouter', () => {
     expectTypeOf<Router['list']>().toEqualTypeOf<{
       cursor?: string | null | undefined;
       limit?: number | undefined;
+      direction?: 'forward' | undefined;
     }>();
     expectTypeOf<Router['create']>().toEqualTypeOf<{
       name: string;

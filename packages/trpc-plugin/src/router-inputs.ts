@@ -44,9 +44,11 @@ export function routerInputs<P extends string>(declared: readonly P[]) {
   const expiresAt = z.number().int().min(0).max(MAX_TIMESTAMP).nullable();
   const cursor = z.string().max(MAX_CURSOR_LENGTH).nullish();
   const limit = z.number().int().min(1).max(INPUT_LIMITS.pageSizeMax).optional();
+  // tRPC's `useInfiniteQuery` adds `direction` to the input; only forward paging exists.
+  const direction = z.literal('forward', { error: 'Pages only go forward.' }).optional();
 
   return {
-    list: z.strictObject({ cursor, limit }),
+    list: z.strictObject({ cursor, limit, direction }),
     get: z.strictObject({ id }),
     create: z.strictObject({
       name: nameSchema,
@@ -64,6 +66,6 @@ export function routerInputs<P extends string>(declared: readonly P[]) {
     }),
     revoke: z.strictObject({ id, reason: reasonSchema.optional() }),
     roll: z.strictObject({ id, gracePeriodMs: gracePeriodSchema.optional() }),
-    auditLog: z.strictObject({ keyId: id.optional(), cursor, limit }),
+    auditLog: z.strictObject({ keyId: id.optional(), cursor, limit, direction }),
   };
 }

@@ -39,6 +39,8 @@ export interface ListApiKeysRequest {
   cursor?: string | null;
   /** 1 to 100; default 20. */
   limit?: number;
+  /** Sent by tRPC's `useInfiniteQuery`; pages only go forward (newest first). */
+  direction?: 'forward';
 }
 
 export interface GetApiKeyRequest {
@@ -80,6 +82,8 @@ export interface AuditLogRequest {
   cursor?: string | null;
   /** 1 to 100; default 20. */
   limit?: number;
+  /** Sent by tRPC's `useInfiniteQuery`; pages only go forward (newest first). */
+  direction?: 'forward';
 }
 
 /**
