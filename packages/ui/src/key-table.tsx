@@ -111,40 +111,42 @@ export function KeyTable<P extends string>({
                   <KeyStatus status={apiKey.status} />
                 </td>
                 {hasActions ? (
-                  <td data-slot="key-actions">
-                    {onToggleEnabled && changeable && apiKey.status !== 'expired' ? (
-                      <button
-                        type="button"
-                        data-slot="button"
-                        data-variant="ghost"
-                        aria-label={`${apiKey.enabled ? 'Disable' : 'Enable'} ${apiKey.name}`}
-                        onClick={() => onToggleEnabled(apiKey)}
-                      >
-                        {apiKey.enabled ? 'Disable' : 'Enable'}
-                      </button>
-                    ) : null}
-                    {onRoll && rollable ? (
-                      <button
-                        type="button"
-                        data-slot="button"
-                        data-variant="ghost"
-                        aria-label={`Roll ${apiKey.name}`}
-                        onClick={() => onRoll(apiKey)}
-                      >
-                        Roll
-                      </button>
-                    ) : null}
-                    {onRevoke && changeable ? (
-                      <button
-                        type="button"
-                        data-slot="button"
-                        data-variant="ghost-danger"
-                        aria-label={`Revoke ${apiKey.name}`}
-                        onClick={() => onRevoke(apiKey)}
-                      >
-                        Revoke
-                      </button>
-                    ) : null}
+                  <td>
+                    <div data-slot="key-actions">
+                      {onToggleEnabled && changeable && apiKey.status !== 'expired' ? (
+                        <button
+                          type="button"
+                          data-slot="button"
+                          data-variant="ghost"
+                          aria-label={`${apiKey.enabled ? 'Disable' : 'Enable'} ${apiKey.name}`}
+                          onClick={() => onToggleEnabled(apiKey)}
+                        >
+                          {apiKey.enabled ? 'Disable' : 'Enable'}
+                        </button>
+                      ) : null}
+                      {onRoll && rollable ? (
+                        <button
+                          type="button"
+                          data-slot="button"
+                          data-variant="ghost"
+                          aria-label={`Roll ${apiKey.name}`}
+                          onClick={() => onRoll(apiKey)}
+                        >
+                          Roll
+                        </button>
+                      ) : null}
+                      {onRevoke && changeable ? (
+                        <button
+                          type="button"
+                          data-slot="button"
+                          data-variant="ghost-danger"
+                          aria-label={`Revoke ${apiKey.name}`}
+                          onClick={() => onRevoke(apiKey)}
+                        >
+                          Revoke
+                        </button>
+                      ) : null}
+                    </div>
                   </td>
                 ) : null}
               </tr>
