@@ -1,6 +1,6 @@
 // `node scripts/screenshot.mjs`: renders <ApiKeyManager/> in Chromium against a real host app (the
 // plugin on a temp-file database with a few keys) and saves docs/api-key-manager.png.
-// Needs @latchkey/core and @latchkey/trpc-plugin built, and Debian's Chromium.
+// Needs @latchkey/core and @latchkey/trpc-plugin built, and Chromium (Debian's, or CHROMIUM_PATH).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -94,7 +94,7 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 
 const profile = mkdtempSync(join(tmpdir(), 'latchkey-chromium-'));
 const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   viewport: { width: 1000, height: 900 },
   args: [
     '--headless',

@@ -1,5 +1,7 @@
-import type { ApiKey } from '@latchkey/core';
+import { type ApiKey, createApiKeys } from '@latchkey/core';
+import { createApiKeyPlugin } from '@latchkey/trpc-plugin';
 import { createTRPCReact } from '@trpc/react-query';
+import { initTRPC } from '@trpc/server';
 import { expectTypeOf, test } from 'vitest';
 import { createApiKeyUI } from './create-api-key-ui.js';
 import type { AppRouter } from './test-support/server.js';
@@ -28,4 +30,23 @@ test('a router of another shape is refused', () => {
   createApiKeyUI(trpc);
   // @ts-expect-error a router without `roll`
   createApiKeyUI({ ...trpc.apiKeys, roll: undefined });
+});
+
+test('a host with a transformer and its own error formatter fits too', () => {
+  const t = initTRPC.create({
+    transformer: { serialize: (value: unknown) => value, deserialize: (value: unknown) => value },
+    errorFormatter: ({ shape }) => ({ ...shape, data: { ...shape.data, requestId: 'r_1' } }),
+  });
+  const apiKeys = createApiKeys({ database: { url: ':memory:' }, permissions: ['a', 'b'] });
+  const { apiKeyRouter } = createApiKeyPlugin({
+    apiKeys,
+    userProcedure: t.procedure,
+    machineProcedure: t.procedure,
+    consumer: () => ({ consumerId: 'team_1', ownerId: 'user_1' }),
+    headers: () => null,
+  });
+  const router = t.router({ keys: apiKeyRouter });
+  const client = createTRPCReact<typeof router>();
+  const { useApiKeyManager } = createApiKeyUI(client.keys);
+  expectTypeOf(useApiKeyManager().permissions).toEqualTypeOf<('a' | 'b')[]>();
 });

@@ -12,7 +12,8 @@ import type { ApiKeyClientError, ApiKeyRouterHooks } from './types.js';
 
 /** The router's largest page: how many keys the hook can show. */
 const MAX_LIMIT = 100;
-const NO_KEYS: never[] = [];
+// one empty array, so that the fields keep their identity from render to render while loading
+const EMPTY: never[] = [];
 
 export interface UseApiKeyManagerOptions {
   /** Keys shown at first, and added by each `loadMore()` (1 to 100). Default 20. */
@@ -131,8 +132,8 @@ export function useApiKeyManagerFor<P extends string>(
   );
 
   return {
-    apiKeys: list.data?.items ?? NO_KEYS,
-    permissions: config.data?.permissions ?? [],
+    apiKeys: list.data?.items ?? EMPTY,
+    permissions: config.data?.permissions ?? EMPTY,
     prefix: config.data?.prefix ?? '',
     isLoading: list.isPending || config.isPending,
     error: list.error ?? config.error ?? null,
