@@ -25,7 +25,9 @@ import type {
   Refill,
   RolledApiKey,
   UsageDay,
+  VerifiedKey,
   VerifyCode,
+  VerifyFailureCode,
   VerifyResult,
 } from './types.js';
 import { UsageRecorder } from './usage-recorder.js';
@@ -198,6 +200,15 @@ export interface ApiKeys<TPermission extends string = string> {
    */
   verify(key: unknown, options?: VerifyOptions<TPermission>): Promise<VerifyResult<TPermission>>;
   /**
+   * Gives back what a valid verification spent (rate-limit units, `remaining` uses) when the
+   * request was refused after it, e.g. by a permission check later in a tRPC middleware chain,
+   * and counts it under `code` (default `INSUFFICIENT_PERMISSIONS`) instead of `VALID`.
+   */
+  refund(
+    result: VerifiedKey<TPermission>,
+    code?: Exclude<VerifyFailureCode, 'MALFORMED' | 'NOT_FOUND'>,
+  ): Promise<void>;
+  /**
    * Reads the key from a Fetch API request's headers (`Authorization: Bearer` or `x-api-key`) and
    * verifies it: `toAuth()` gives who it acts for, `toResponse()` the 401/403/429/503 to send, or
    * null when authenticated. Never throws for a bad or missing key, nor for a storage fault (503).
@@ -266,7 +277,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     }
   }
 
-  const { verify, forget } = createVerifier({
+  const { verify, refund, forget } = createVerifier({
     store,
     storage,
     cache,
@@ -320,6 +331,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     prefix,
     permissions: declared,
     verify: (key, verifyOptions) => verify<P>(key, verifyOptions),
+    refund: (result, code) => refund(result as VerifiedKey, code),
     authenticateRequest: (input, requestOptions) =>
       authenticateRequest(apiKeys, input, requestOptions),
     ready,

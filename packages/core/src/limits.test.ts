@@ -256,3 +256,52 @@ describe('usage analytics and batched writes', () => {
     database.remove();
   });
 });
+
+describe('refund: a request refused after a valid verification spends nothing', () => {
+  it('gives back rate-limit units and remaining uses, and recounts the outcome', async () => {
+    const { apiKeys } = setup();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      remaining: 2,
+      rateLimits: [{ limit: 2, windowMs: MINUTE }],
+    });
+    const first = await apiKeys.verify(key);
+    if (!first.valid) throw new Error('expected a valid key');
+    expect(first).toMatchObject({ remaining: 1, rateLimit: { remaining: 1 } });
+    await apiKeys.refund(first);
+    expect((await apiKeys.get(apiKey.id))?.remaining).toBe(2);
+    expect(await apiKeys.verify(key)).toMatchObject({ remaining: 1, rateLimit: { remaining: 1 } });
+    expect(await apiKeys.verify(key)).toMatchObject({ remaining: 0, rateLimit: { remaining: 0 } });
+    expect((await apiKeys.verify(key)).code).toBe('RATE_LIMITED');
+    const { days } = await apiKeys.usage(apiKey.id, { days: 1 });
+    expect(days[0]?.counts).toEqual({ VALID: 2, INSUFFICIENT_PERMISSIONS: 1, RATE_LIMITED: 1 });
+  });
+
+  it('gives back what was spent only once, however often it is called', async () => {
+    const {
+      apiKeys,
+      apiKeys: { refund },
+    } = setup();
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a', remaining: 5 });
+    const spent = await apiKeys.verify(key);
+    if (!spent.valid) throw new Error('expected a valid key');
+    await Promise.all([refund(spent), refund(spent), refund(spent)]);
+    expect((await apiKeys.get(apiKey.id))?.remaining).toBe(5);
+  });
+
+  it('does not give back uses that a refill has reset since', async () => {
+    const { apiKeys, clock } = setup();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      refill: { amount: 3, intervalMs: MINUTE },
+    });
+    const spent = await apiKeys.verify(key);
+    if (!spent.valid) throw new Error('expected a valid key');
+    clock.advance(MINUTE);
+    expect(await apiKeys.verify(key)).toMatchObject({ remaining: 2 }); // refilled to 3, spent 1
+    await apiKeys.refund(spent);
+    expect((await apiKeys.get(apiKey.id))?.remaining).toBe(2);
+  });
+});

@@ -61,6 +61,14 @@ export class FixedWindowRateLimiter {
     };
   }
 
+  /** Gives `cost` back to the window that started at `windowStart`, if it is still current. */
+  refund(subject: string, windowStart: number, cost: number): void {
+    const window = this.#windows.get(subject);
+    if (window !== undefined && window.start === windowStart) {
+      window.used = Math.max(0, window.used - cost);
+    }
+  }
+
   get size(): number {
     return this.#windows.size;
   }

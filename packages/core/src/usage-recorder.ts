@@ -34,8 +34,11 @@ export class UsageRecorder {
     this.#onError = onError;
   }
 
-  /** Counts one verification of a known key; `used` when it was valid (moves `lastUsedAt`). */
-  record(keyId: string, consumerId: string, code: VerifyCode, now: number): void {
+  /**
+   * Counts a verification of a known key (a valid one moves `lastUsedAt`). `count` is -1 to take
+   * one back, when a valid verification is refunded and counted under its refusal instead.
+   */
+  record(keyId: string, consumerId: string, code: VerifyCode, now: number, count = 1): void {
     const day = this.#dayOf(now);
     let usage = this.#pending.get(keyId);
     if (usage === undefined) {
@@ -46,8 +49,8 @@ export class UsageRecorder {
       usage.day = day;
       usage.counts = {};
     }
-    if (code === 'VALID' && (usage.lastUsedAt ?? 0) < now) usage.lastUsedAt = now;
-    usage.counts[code] = (usage.counts[code] ?? 0) + 1;
+    if (code === 'VALID' && count > 0 && (usage.lastUsedAt ?? 0) < now) usage.lastUsedAt = now;
+    usage.counts[code] = (usage.counts[code] ?? 0) + count;
     if (this.#timer === undefined) this.#schedule();
   }
 
@@ -119,7 +122,7 @@ function toBatch(pending: Map<string, KeyUsage>): UsageBatch {
     if (usage.lastUsedAt !== null) lastUsed.set(keyId, usage.lastUsedAt);
     for (const { day, counts: byCode } of [...usage.earlier, usage]) {
       for (const [code, count] of Object.entries(byCode)) {
-        if (count > 0) counts.push({ keyId, consumerId: usage.consumerId, day, code, count });
+        if (count !== 0) counts.push({ keyId, consumerId: usage.consumerId, day, code, count });
       }
     }
   }

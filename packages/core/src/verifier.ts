@@ -44,6 +44,14 @@ export interface VerifierDependencies {
   defaultRateLimits: readonly RateLimit[];
 }
 
+/** What one valid verification spent, so that `refund` can give it back. */
+interface Receipt {
+  keyId: string;
+  cost: number;
+  rateLimit?: { subject: string; windowStart: number };
+  usage?: { lastRefillAt: number | null };
+}
+
 const MALFORMED: RejectedKey = Object.freeze({ valid: false, code: 'MALFORMED' });
 const NOT_FOUND: RejectedKey = Object.freeze({ valid: false, code: 'NOT_FOUND' });
 
@@ -55,6 +63,10 @@ const NOT_FOUND: RejectedKey = Object.freeze({ valid: false, code: 'NOT_FOUND' }
  */
 export function createVerifier(deps: VerifierDependencies) {
   const { store, storage, cache, hash, clock, limiter, recorder } = deps;
+
+  // A result that spent something is a fresh object, so it can key its own receipt; the shared
+  // frozen result of a key without limits spent nothing and has none.
+  const receipts = new WeakMap<object, Receipt>();
 
   // Bumped by every change, so that a lookup that started before a change does not put the old
   // record back into the cache after the change dropped it.
@@ -128,6 +140,7 @@ export function createVerifier(deps: VerifierDependencies) {
     }
 
     let remaining: number | null = null;
+    let usage: Receipt['usage'];
     if (record.usageLimited) {
       const spent = await storage(() => store.spendUsage(record.id, cost, now));
       if (!spent.spent) {
@@ -140,15 +153,55 @@ export function createVerifier(deps: VerifierDependencies) {
         };
       }
       remaining = spent.remaining;
+      usage = { lastRefillAt: spent.lastRefillAt };
     }
 
     recorder.record(record.id, record.consumerId, 'VALID', now);
-    if (decision === undefined && remaining === null) return record.verified as VerifiedKey<P>;
-    return {
+    if (decision === undefined && usage === undefined) return record.verified as VerifiedKey<P>;
+    const result: VerifiedKey<P> = {
       ...(record.verified as VerifiedKey<P>),
       ...(decision === undefined ? {} : { rateLimit: decision.state }),
       ...(remaining === null ? {} : { remaining }),
     };
+    receipts.set(result, {
+      keyId: record.id,
+      cost,
+      ...(decision === undefined || rateLimit === undefined
+        ? {}
+        : {
+            rateLimit: {
+              subject: rateLimit.subject,
+              windowStart: decision.state.resetAt - rateLimit.limit.windowMs,
+            },
+          }),
+      ...(usage === undefined ? {} : { usage }),
+    });
+    return result;
+  }
+
+  /**
+   * Gives back what a valid verification spent (its rate-limit units and `remaining` uses) when
+   * the request was refused after it — by a permission check later in a tRPC middleware chain,
+   * say — and counts it under `code` instead of `VALID`. Call it once per refused request: what
+   * was spent is given back only once, but each call recounts the outcome.
+   */
+  async function refund(
+    result: VerifiedKey,
+    code: Exclude<RejectedKey['code'], 'MALFORMED' | 'NOT_FOUND'> = 'INSUFFICIENT_PERMISSIONS',
+  ): Promise<void> {
+    const now = clock();
+    recorder.record(result.keyId, result.consumerId, 'VALID', now, -1);
+    recorder.record(result.keyId, result.consumerId, code, now);
+    const receipt = receipts.get(result);
+    if (receipt === undefined) return;
+    receipts.delete(result);
+    if (receipt.rateLimit !== undefined) {
+      limiter.refund(receipt.rateLimit.subject, receipt.rateLimit.windowStart, receipt.cost);
+    }
+    if (receipt.usage !== undefined) {
+      const { lastRefillAt } = receipt.usage;
+      await storage(() => store.refundUsage(receipt.keyId, receipt.cost, lastRefillAt));
+    }
   }
 
   /** Drops changed keys from this process's cache at once. */
@@ -157,7 +210,7 @@ export function createVerifier(deps: VerifierDependencies) {
     for (const row of rows) cache.delete(row.hash);
   }
 
-  return { verify, forget };
+  return { verify, refund, forget };
 }
 
 function toCachedKey(row: ApiKeyRow, defaults: readonly RateLimit[]): CachedKey {

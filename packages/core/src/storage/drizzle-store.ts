@@ -145,8 +145,8 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
           lastRefillAt: sql`case when ${due} then ${keys.lastRefillAt} + cast((${now} - ${keys.lastRefillAt}) / ${keys.refillIntervalMs} as integer) * ${keys.refillIntervalMs} else ${keys.lastRefillAt} end`,
         })
         .where(and(eq(keys.id, id), or(isNull(keys.remaining), gte(available, cost))))
-        .returning({ remaining: keys.remaining });
-      if (spent !== undefined) return { spent: true, remaining: spent.remaining };
+        .returning({ remaining: keys.remaining, lastRefillAt: keys.lastRefillAt });
+      if (spent !== undefined) return { spent: true, ...spent };
       const row = await database
         .select({ lastRefillAt: keys.lastRefillAt, refillIntervalMs: keys.refillIntervalMs })
         .from(keys)
@@ -157,6 +157,19 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
           ? row.lastRefillAt + row.refillIntervalMs
           : null;
       return { spent: false, nextRefillAt };
+    },
+
+    async refundUsage(id, cost, lastRefillAt) {
+      await ready()
+        .update(keys)
+        .set({ remaining: sql`${keys.remaining} + ${cost}` })
+        .where(
+          and(
+            eq(keys.id, id),
+            sql`${keys.remaining} is not null`,
+            sql`${keys.lastRefillAt} is ${lastRefillAt}`,
+          ),
+        );
     },
 
     async recordUsage({ lastUsed, counts }) {

@@ -40,7 +40,7 @@ export interface UsageBatch {
 }
 
 export type SpendResult =
-  | { spent: true; remaining: number | null }
+  | { spent: true; remaining: number | null; lastRefillAt: number | null }
   | { spent: false; nextRefillAt: number | null };
 
 export interface RevokeManyFilter {
@@ -100,6 +100,11 @@ export interface KeyStore {
    * has. A key without a usage limit is always spent.
    */
   spendUsage(id: string, cost: number, now: number): Promise<SpendResult>;
+  /**
+   * Gives back `cost` uses spent by `spendUsage`, unless a refill happened since (then the uses
+   * were reset anyway): `lastRefillAt` is what the spend returned.
+   */
+  refundUsage(id: string, cost: number, lastRefillAt: number | null): Promise<void>;
   /** In one transaction: moves `lastUsedAt` forward (never back) and adds the counts. */
   recordUsage(batch: UsageBatch): Promise<void>;
   /** A key's usage counts from `fromDay` (`YYYY-MM-DD`) on. */
