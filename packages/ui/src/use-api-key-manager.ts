@@ -7,16 +7,14 @@ import type {
 } from '@latchkey/trpc-plugin';
 import type { MutationFunctionContext } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { ApiKeyClientError, ApiKeyRouterHooks } from './types.js';
 
-/** The router's largest page: how many keys the hook can show. */
-const MAX_LIMIT = 100;
 // one empty array, so that the fields keep their identity from render to render while loading
 const EMPTY: never[] = [];
 
 export interface UseApiKeyManagerOptions {
-  /** Keys shown at first, and added by each `loadMore()` (1 to 100). Default 20. */
+  /** Keys fetched per page (1 to 100). Default 20. */
   pageSize?: number;
 }
 
@@ -30,7 +28,7 @@ export interface RevealedKey<P extends string = string> {
 }
 
 export interface ApiKeyManagerState<P extends string = string> {
-  /** The consumer's keys, newest first, as far as they are loaded (at most 100). */
+  /** The consumer's keys, newest first, as far as the pages are loaded. */
   apiKeys: ApiKey<P>[];
   /** Every permission the app declared: exactly what a key may be given. */
   permissions: P[];
@@ -42,10 +40,10 @@ export interface ApiKeyManagerState<P extends string = string> {
   error: ApiKeyClientError | null;
   /** Loads the keys and config again (after an error). */
   refetch: () => void;
-  /** More keys exist than are shown (and fewer than 100 are shown). */
+  /** There is another page of keys. */
   hasMore: boolean;
   isLoadingMore: boolean;
-  /** Shows `pageSize` more keys. */
+  /** Loads the next page, appended to `apiKeys`. */
   loadMore: () => void;
   /** Creates a key and reveals its secret; rejects with the server's error. */
   createApiKey: (input: CreateApiKeyRequest<P>) => Promise<CreatedApiKey<P>>;
@@ -74,14 +72,9 @@ export function useApiKeyManagerFor<P extends string>(
   options: UseApiKeyManagerOptions = {},
 ): ApiKeyManagerState<P> {
   const config = router.config.useQuery(undefined, { staleTime: Number.POSITIVE_INFINITY });
-  // "Load more" asks for a longer first page rather than for the next cursor: the router's strict
-  // `list` input refuses the `direction` that `useInfiniteQuery` adds. Hence at most `MAX_LIMIT`.
-  const pageSize = Math.min(Math.max(options.pageSize ?? 20, 1), MAX_LIMIT);
-  const [limit, setLimit] = useState(pageSize);
-  const list = router.list.useQuery(
-    { limit },
-    // keeps the shorter list on screen while the longer one loads
-    { placeholderData: (previous) => previous },
+  const list = router.list.useInfiniteQuery(
+    { limit: options.pageSize ?? 20 },
+    { getNextPageParam: (page) => page.nextCursor },
   );
 
   // The mutation's own query client (the one the host gave `trpc.Provider`), so no
@@ -120,26 +113,25 @@ export function useApiKeyManagerFor<P extends string>(
   );
   const dismissRevealedKey = useCallback(() => setRevealedKey(null), []);
 
-  const { refetch: refetchList } = list;
+  const pages = list.data?.pages;
+  const apiKeys = useMemo(() => pages?.flatMap((page) => page.items) ?? EMPTY, [pages]);
+  const { refetch: refetchList, fetchNextPage } = list;
   const { refetch: refetchConfig } = config;
   const refetch = useCallback(() => {
     void refetchList();
     void refetchConfig();
   }, [refetchList, refetchConfig]);
-  const loadMore = useCallback(
-    () => setLimit((current) => Math.min(current + pageSize, MAX_LIMIT)),
-    [pageSize],
-  );
+  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
 
   return {
-    apiKeys: list.data?.items ?? EMPTY,
+    apiKeys,
     permissions: config.data?.permissions ?? EMPTY,
     prefix: config.data?.prefix ?? '',
     isLoading: list.isPending || config.isPending,
     error: list.error ?? config.error ?? null,
     refetch,
-    hasMore: (list.data?.nextCursor ?? null) !== null && limit < MAX_LIMIT,
-    isLoadingMore: list.isPlaceholderData,
+    hasMore: list.hasNextPage,
+    isLoadingMore: list.isFetchingNextPage,
     loadMore,
     createApiKey,
     updateApiKey: update.mutateAsync,
