@@ -47,7 +47,15 @@ export type {
   AuthenticatedKeyAuth,
   UnauthenticatedKeyAuth,
 } from './request/key-auth.js';
-export { MAX_KEY_HEADER_LENGTH, type RequestKeyOptions } from './request/read-key.js';
+export {
+  type HeaderGetter,
+  type KeyReading,
+  MAX_KEY_HEADER_LENGTH,
+  type RequestKeyOptions,
+  type ResolvedKeyOptions,
+  readKey,
+  resolveKeyOptions,
+} from './request/read-key.js';
 export type { RateLimit } from './schema.js';
 export { createDrizzleStore, type DatabaseOption } from './storage/drizzle-store.js';
 export { type Migration, migrate } from './storage/migrate.js';
