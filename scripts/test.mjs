@@ -1,7 +1,7 @@
 // `pnpm test`: every suite the project has, in order, then one line with the totals.
 // A check that is not a test runner (lint, typecheck, pack smoke) counts as one test.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const resultsDir = '.test-results';
 rmSync(resultsDir, { recursive: true, force: true });
@@ -51,6 +51,41 @@ step(
   vitestCounts(`${resultsDir}/vitest.json`),
 );
 step('package smoke test (pnpm pack → npm install → run)', 'node', ['scripts/pack-smoke.mjs']);
+// The browser test drives Debian's Chromium (never a downloaded one). On a fresh Debian machine
+// where we may install packages, install it; anywhere else say what is missing.
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chromium)) {
+  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    step('install Chromium (Debian package)', 'sh', [
+      '-c',
+      'apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null',
+    ]);
+  } else {
+    console.error(
+      `\nChromium not found at ${chromium}: install it (Debian: sudo apt-get install chromium) or set CHROMIUM_PATH.`,
+    );
+  }
+}
+
+// The playground is built once (libraries, then `next build`) and its end-to-end test runs the
+// production build in Chromium.
+step('build the libraries and the playground', 'sh', [
+  '-c',
+  'pnpm build && pnpm --filter @latchkey/playground build',
+]);
+step(
+  'playground end-to-end (next start + Chromium)',
+  'pnpm',
+  [
+    '--filter',
+    '@latchkey/playground',
+    'test:e2e',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=../../${resultsDir}/e2e.json`,
+  ],
+  vitestCounts(`${resultsDir}/e2e.json`),
+);
 
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,81 @@
+'use client';
+
+import { type FormEvent, useState } from 'react';
+import { useApiKeyManager } from '@/client/trpc';
+
+export function HooksScreen() {
+  const {
+    apiKeys,
+    permissions,
+    isLoading,
+    error,
+    createApiKey,
+    revokeApiKey,
+    revealedKey,
+    dismissRevealedKey,
+  } = useApiKeyManager();
+  const [problem, setProblem] = useState<string | null>(null);
+
+  async function quickCreate(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const name = new FormData(event.currentTarget).get('name');
+    setProblem(null);
+    try {
+      await createApiKey({ name: String(name), permissions: permissions.slice(0, 1) });
+    } catch (caught) {
+      setProblem(caught instanceof Error ? caught.message : 'Could not create the key.');
+    }
+  }
+
+  if (isLoading) return <p>Loading keys…</p>;
+  if (error) return <p role="alert">Could not load the keys: {error.message}</p>;
+  return (
+    <>
+      <form onSubmit={quickCreate} style={{ display: 'flex', gap: '0.5rem', alignItems: 'end' }}>
+        <label>
+          Name of a read-only key
+          <input type="text" name="name" required maxLength={100} defaultValue="Quick key" />
+        </label>
+        <button type="submit" className="primary">
+          Create
+        </button>
+      </form>
+      {problem && <p role="alert">{problem}</p>}
+      {revealedKey && (
+        <p role="status">
+          New key <code>{revealedKey.key}</code> (shown once){' '}
+          <button type="button" onClick={dismissRevealedKey}>
+            Done
+          </button>
+        </p>
+      )}
+      <ul className="hooks-list" aria-label="Keys from useApiKeyManager">
+        {apiKeys.map((key) => (
+          <li key={key.id}>
+            <strong>{key.name}</strong>
+            <code>
+              {key.start}…{key.last4}
+            </code>
+            <span>{key.status}</span>
+            <span>{key.permissions.join(', ') || 'no permissions'}</span>
+            {key.status !== 'revoked' && (
+              <button
+                type="button"
+                style={{ marginLeft: 'auto' }}
+                onClick={() =>
+                  revokeApiKey({ id: key.id, reason: 'revoked from the hooks page' }).catch(
+                    (caught: unknown) =>
+                      setProblem(caught instanceof Error ? caught.message : 'Could not revoke.'),
+                  )
+                }
+              >
+                Revoke
+              </button>
+            )}
+          </li>
+        ))}
+        {apiKeys.length === 0 && <li>No keys yet.</li>}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,7 @@
+'use client';
+
+import { ApiKeyManager } from '@/client/trpc';
+
+export function KeysScreen() {
+  return <ApiKeyManager />;
+}

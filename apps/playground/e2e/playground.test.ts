@@ -1,0 +1,131 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser';
+import { type RunningApp, startApp } from './next-server';
+
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+/** A fresh browser profile signed in as one demo user, on the keys page. */
+async function signedIn(name: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(app.url);
+  await page.getByRole('button', { name: `Sign in as ${name}` }).click();
+  await page.waitForURL('**/keys');
+  await page.getByRole('button', { name: 'Create API key' }).waitFor();
+  return page;
+}
+
+/** A machine's call: no browser, no cookies, only the key. */
+async function call(path: string, key: string | null, init: RequestInit = {}) {
+  const headers = new Headers(init.headers);
+  if (key !== null) headers.set('authorization', `Bearer ${key}`);
+  const response = await fetch(`${app.url}${path}`, { ...init, headers });
+  return { status: response.status, headers: response.headers, body: await response.json() };
+}
+
+const createInvoice = (key: string) =>
+  call('/api/trpc/invoices.create', key, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ customer: 'E2E Ltd.', amountCents: 100 }),
+  });
+
+describe('the playground, as a new user sees it (production build, Chromium)', () => {
+  it('sign in, create a key, call the API with it, revoke it; the other team never sees it', async () => {
+    const alice = await signedIn('Alice');
+
+    await alice.getByRole('button', { name: 'Create API key' }).click();
+    await alice.getByLabel('Name').fill('E2E machine');
+    await alice.getByLabel('invoices:read').check();
+    await alice.getByRole('button', { name: 'Create key' }).click();
+    const secret = alice.locator('[data-slot="reveal-key-secret"]');
+    await secret.waitFor();
+    const key = (await secret.textContent()) ?? '';
+    expect(key).toMatch(/^play_[0-9A-Za-z]{36}$/);
+    await alice.getByText('You will not be able to see it again').waitFor();
+
+    // A machine lists invoices with it: 200, for Alice's team.
+    const listed = await call('/api/trpc/invoices.list', key);
+    expect(listed.status).toBe(200);
+    expect(listed.body.result.data.consumerId).toBe('team_acme');
+    // …but may not create one without invoices:write: 403, with the code to branch on.
+    const refused = await createInvoice(key);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.data.latchkeyCode).toBe('INSUFFICIENT_PERMISSIONS');
+    // The plain route behind proxy.ts accepts the same key.
+    const rest = await call('/api/v1/invoices', key);
+    expect(rest.status).toBe(200);
+    expect(rest.body.consumerId).toBe('team_acme');
+
+    // Once dismissed, the secret is gone from the page for good.
+    await alice.getByRole('button', { name: 'Done' }).click();
+    await secret.waitFor({ state: 'detached' });
+    expect(await alice.content()).not.toContain(key);
+    await alice.reload();
+    await alice.getByText('E2E machine').waitFor();
+    expect(await alice.content()).not.toContain(key);
+
+    // Revoke it in the UI, behind a confirmation; the next call is 401.
+    await alice.getByRole('button', { name: 'Revoke E2E machine' }).click();
+    await alice.getByRole('button', { name: 'Revoke key' }).click();
+    await alice.locator('[data-slot="key-status"][data-status="revoked"]').waitFor();
+    const revoked = await call('/api/trpc/invoices.list', key);
+    expect(revoked.status).toBe(401);
+    expect(revoked.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(revoked.body.error.data.latchkeyCode).toBe('REVOKED');
+    expect((await call('/api/v1/invoices', key)).status).toBe(401);
+
+    // Carol, of the other team, does not see Acme's key.
+    const carol = await signedIn('Carol');
+    await carol.getByText('No API keys yet').waitFor();
+    expect(await carol.content()).not.toContain('E2E machine');
+  });
+
+  it('refuses bad keys, forged hand-offs and keys in the URL with a clear 401', async () => {
+    const missing = await call('/api/trpc/whoami', null);
+    expect(missing.status).toBe(401);
+    expect(missing.body.error.data.latchkeyCode).toBe('MISSING');
+
+    const typo = await call('/api/trpc/whoami', `play_${'A'.repeat(36)}`);
+    expect(typo.status).toBe(401);
+    expect(typo.body.error.data.latchkeyCode).toBe('MALFORMED');
+
+    // A client cannot pose as the proxy: a hand-off header it sends itself is worth nothing.
+    const forged = await call('/api/v1/invoices', null, {
+      headers: { 'x-latchkey-auth': 'team_acme' },
+    });
+    expect(forged.status).toBe(401);
+    expect(forged.body.error.code).toBe('MISSING');
+
+    const inQuery = await call(`/api/v1/invoices?api_key=play_${'A'.repeat(36)}`, null);
+    expect(inQuery.status).toBe(401);
+    expect(inQuery.body.error.code).toBe('MALFORMED');
+
+    const huge = await call('/api/trpc/whoami', 'x'.repeat(10_000));
+    expect(huge.status).toBe(401);
+  });
+
+  it('a member may look at the team’s keys but not create one', async () => {
+    const bob = await signedIn('Bob');
+    await bob.getByRole('button', { name: 'Create API key' }).click();
+    await bob.getByLabel('Name').fill('Not allowed');
+    await bob.getByRole('button', { name: 'Create key' }).click();
+    await bob
+      .getByRole('alert')
+      .filter({ hasText: /may not|forbidden/i })
+      .first()
+      .waitFor();
+  });
+});

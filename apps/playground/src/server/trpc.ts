@@ -1,0 +1,38 @@
+import { type ApiKeyAction, createApiKeyPlugin, withLatchkeyData } from '@latchkey/trpc-plugin';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { apiKeys } from './api-keys';
+import type { DemoUser } from './session';
+
+export interface Context {
+  /** The request's headers: where `keyProcedure` finds the key. */
+  headers: Headers;
+  /** The response's headers: where `keyProcedure` puts `WWW-Authenticate` and `Retry-After`. */
+  resHeaders: Headers;
+  /** The signed-in demo user, for the key-management router. */
+  user: DemoUser | null;
+}
+
+const t = initTRPC.context<Context>().create({
+  // Adds `data.latchkeyCode` (and `retryAfterMs`) so machine clients can branch on the code.
+  errorFormatter: ({ shape, error }) => withLatchkeyData(shape, error),
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure;
+export const userProcedure = t.procedure.use(({ ctx, next }) => {
+  if (ctx.user === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first.' });
+  return next({ ctx: { user: ctx.user } });
+});
+
+const READ_ONLY = new Set<ApiKeyAction>(['config', 'list', 'get', 'auditLog']);
+
+export const { apiKeyRouter, keyProcedure, requirePermissions } = createApiKeyPlugin({
+  apiKeys,
+  userProcedure,
+  machineProcedure: publicProcedure,
+  consumer: ({ ctx }) => ({ consumerId: ctx.user.teamId, ownerId: ctx.user.id }),
+  // Members may look at their team's keys; only admins may create, change, revoke or roll them.
+  authorize: ({ ctx, action }) => ctx.user.role === 'admin' || READ_ONLY.has(action),
+  headers: ({ ctx }) => ctx.headers,
+  responseHeaders: ({ ctx }) => ctx.resHeaders,
+});
