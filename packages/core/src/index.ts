@@ -41,7 +41,15 @@ export {
   type KeyVerifier,
   type UnauthenticatedRequestState,
 } from './request/authenticate-request.js';
-export type { RequestAuthFailure, RequestFailureCode } from './request/failure-response.js';
+export {
+  type FailureResponseParts,
+  failureFromResult,
+  failureOf,
+  failureResponseParts,
+  type RequestAuthFailure,
+  type RequestFailureCode,
+  storageFailure,
+} from './request/failure-response.js';
 export type {
   ApiKeyAuth,
   AuthenticatedKeyAuth,
@@ -51,6 +59,7 @@ export {
   type HeaderGetter,
   type KeyReading,
   MAX_KEY_HEADER_LENGTH,
+  queryOf,
   type RequestKeyOptions,
   type ResolvedKeyOptions,
   readKey,

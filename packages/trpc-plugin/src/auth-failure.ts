@@ -1,8 +1,10 @@
 import {
-  AUTH_FAILURE_MESSAGES,
   AUTH_FAILURE_STATUS,
   type AuthFailureCode,
+  failureFromResult,
+  failureOf,
   type RejectedKey,
+  type RequestAuthFailure,
 } from '@latchkey/core';
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 
@@ -12,27 +14,27 @@ const TRPC_CODE_BY_STATUS = {
   429: 'TOO_MANY_REQUESTS',
 } as const satisfies Record<401 | 403 | 429, TRPC_ERROR_CODE_KEY>;
 
-/** What a failed authentication knows, beyond its code. */
-export interface AuthFailureDetails {
-  retryAfterMs?: number;
-  missingPermissions?: readonly string[];
-}
+/** Core's description of a refused key (never a storage fault: that one keeps its own cause). */
+export type KeyRefusal = RequestAuthFailure & { code: AuthFailureCode; status: 401 | 403 | 429 };
 
 /**
  * Why a machine was refused: the `cause` of the `TRPCError` that `keyProcedure` and
- * `requirePermissions` throw, read back by `withLatchkeyData`.
+ * `requirePermissions` throw, read back by `withLatchkeyData`. It is core's `RequestAuthFailure`,
+ * so the response headers come from the same function as those of core's request helpers.
  */
-export class ApiKeyAuthError extends Error {
+export class ApiKeyAuthError extends Error implements KeyRefusal {
   override readonly name = 'ApiKeyAuthError';
   readonly code: AuthFailureCode;
+  readonly status: 401 | 403 | 429;
   readonly retryAfterMs: number | undefined;
   readonly missingPermissions: readonly string[] | undefined;
 
-  constructor(code: AuthFailureCode, details: AuthFailureDetails = {}) {
-    super(AUTH_FAILURE_MESSAGES[code]);
-    this.code = code;
-    this.retryAfterMs = details.retryAfterMs;
-    this.missingPermissions = details.missingPermissions;
+  constructor(refusal: KeyRefusal) {
+    super(refusal.message);
+    this.code = refusal.code;
+    this.status = refusal.status;
+    this.retryAfterMs = refusal.retryAfterMs;
+    this.missingPermissions = refusal.missingPermissions;
   }
 }
 
@@ -47,27 +49,40 @@ export function isApiKeyAuthError(error: unknown): error is ApiKeyAuthError {
   );
 }
 
+export type AuthFailure = TRPCError & { cause: ApiKeyAuthError };
+
 /**
- * The tRPC error for a refused key. Every code goes through `AUTH_FAILURE_STATUS`, so codes that
- * core starts to produce later (rate limits) need no change here.
+ * The tRPC error for a refused key, with core's message unless a more precise one is given (the
+ * key reader says why a header holds no usable key). Every code goes through core's status table;
+ * `code` and `status` are restated because core's failure type also covers storage faults.
  */
 export function authFailure(
   code: AuthFailureCode,
-  details: AuthFailureDetails = {},
-): TRPCError & { cause: ApiKeyAuthError } {
-  const cause = new ApiKeyAuthError(code, details);
-  return new TRPCError({
-    code: TRPC_CODE_BY_STATUS[AUTH_FAILURE_STATUS[code]],
-    message: cause.message,
-    cause,
-  }) as TRPCError & { cause: ApiKeyAuthError };
+  details: { message?: string; missingPermissions?: readonly string[] } = {},
+): AuthFailure {
+  const { missingPermissions } = details;
+  return toTRPCError({
+    ...failureOf(code, details.message),
+    code,
+    status: AUTH_FAILURE_STATUS[code],
+    ...(missingPermissions === undefined ? {} : { missingPermissions }),
+  });
 }
 
-export function rejectedKeyFailure(result: RejectedKey): TRPCError & { cause: ApiKeyAuthError } {
-  return authFailure(result.code, {
-    ...(result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs }),
-    ...(result.missingPermissions === undefined
-      ? {}
-      : { missingPermissions: result.missingPermissions }),
+/** The tRPC error for a key that `verify` refused, with its retry delay or missing permissions. */
+export function rejectedKeyFailure(result: RejectedKey): AuthFailure {
+  return toTRPCError({
+    ...failureFromResult(result),
+    code: result.code,
+    status: AUTH_FAILURE_STATUS[result.code],
   });
+}
+
+function toTRPCError(refusal: KeyRefusal): AuthFailure {
+  const cause = new ApiKeyAuthError(refusal);
+  return new TRPCError({
+    code: TRPC_CODE_BY_STATUS[refusal.status],
+    message: cause.message,
+    cause,
+  }) as AuthFailure;
 }

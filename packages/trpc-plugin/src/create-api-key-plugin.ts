@@ -1,4 +1,4 @@
-import type { ApiKeys } from '@latchkey/core';
+import { type ApiKeys, type RequestKeyOptions, resolveKeyOptions } from '@latchkey/core';
 import { buildApiKeyRouter } from './api-key-router.js';
 import type {
   ApiKeyMiddleware,
@@ -11,16 +11,21 @@ import {
   buildRequirePermissions,
   type ResponseHeaders,
 } from './key-procedure.js';
-import type { RequestHeaders } from './read-api-key.js';
+import type { RequestHeaders } from './request-headers.js';
 import type { ApiKeyAction, ApiKeyRouter, ApiKeyScope } from './types.js';
 
+/**
+ * `authorizationHeader` (default `'authorization'`, read as `Bearer <key>`) and `apiKeyHeader`
+ * (default `'x-api-key'`) are core's `RequestKeyOptions`, so `keyProcedure` and core's request
+ * helpers are configured alike.
+ */
 export interface ApiKeyPluginOptions<
   P extends string,
   TContext extends object,
   TMeta,
   TUserContextOverrides extends object,
   TMachineContextOverrides extends object,
-> {
+> extends RequestKeyOptions {
   /** The `createApiKeys(…)` instance; its declared permissions type every permission here. */
   apiKeys: ApiKeys<P>;
   /** The host's signed-in-user procedure (e.g. `protectedProcedure`): guards `apiKeyRouter`. */
@@ -52,20 +57,21 @@ export interface ApiKeyPluginOptions<
     ctx: HostContext<TContext, TMeta, TMachineContextOverrides>;
   }) => RequestHeaders | null | undefined;
   /**
-   * Where `keyProcedure` puts `WWW-Authenticate: Bearer` (on 401) and `Retry-After` (on 429): the
+   * The request's URL, or its path with the query (`req.url` of a Fetch `Request` or of Node.js),
+   * so that a key sent in the query string is refused (`MALFORMED`) rather than ignored: a key in
+   * a URL ends up in logs. Default: the query is not looked at.
+   */
+  url?: (opts: {
+    ctx: HostContext<TContext, TMeta, TMachineContextOverrides>;
+  }) => string | null | undefined;
+  /**
+   * Where `keyProcedure` puts `WWW-Authenticate` (on 401 and 403) and `Retry-After` (on 429): the
    * fetch adapter's `resHeaders`, or `{ set: (name, value) => res.setHeader(name, value) }` on
    * Node.js. Default: none are set (status and error code are unaffected).
    */
   responseHeaders?: (opts: {
     ctx: HostContext<TContext, TMeta, TMachineContextOverrides>;
   }) => ResponseHeaders | null | undefined;
-  /** Read the key from `Authorization: Bearer <key>`. Default `true`. */
-  bearer?: boolean;
-  /**
-   * Also read the key from this header, used when there is no `Authorization: Bearer`, or `false`
-   * for none. Default `'x-api-key'`.
-   */
-  apiKeyHeader?: string | false;
 }
 
 export interface ApiKeyPlugin<
@@ -95,7 +101,11 @@ export function createApiKeyPlugin<
 >(
   options: ApiKeyPluginOptions<P, TContext, TMeta, TUserContextOverrides, TMachineContextOverrides>,
 ): ApiKeyPlugin<P, TContext, TMeta, TMachineContextOverrides> {
-  const apiKeyHeader = options.apiKeyHeader ?? 'x-api-key';
+  // Throws at startup for a header name no request can carry, or with both headers turned off.
+  const keyOptions = resolveKeyOptions({
+    authorizationHeader: options.authorizationHeader,
+    apiKeyHeader: options.apiKeyHeader,
+  });
   return {
     apiKeyRouter: buildApiKeyRouter({
       apiKeys: options.apiKeys,
@@ -107,11 +117,9 @@ export function createApiKeyPlugin<
       apiKeys: options.apiKeys,
       machineProcedure: options.machineProcedure,
       headers: options.headers,
+      url: options.url,
       responseHeaders: options.responseHeaders,
-      sources: {
-        bearer: options.bearer ?? true,
-        header: apiKeyHeader === false ? false : apiKeyHeader.toLowerCase(),
-      },
+      keyOptions,
     }),
     requirePermissions: buildRequirePermissions(options.apiKeys.permissions),
   };

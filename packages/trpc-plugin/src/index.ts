@@ -15,7 +15,7 @@ export {
   type LatchkeyErrorData,
   withLatchkeyData,
 } from './latchkey-error-data.js';
-export type { RequestHeaders } from './read-api-key.js';
+export type { RequestHeaders } from './request-headers.js';
 export type {
   ApiKeyAction,
   ApiKeyConfig,

@@ -1,11 +1,10 @@
-import { type ApiKeys, AUTH_FAILURE_MESSAGES } from '@latchkey/core';
+import { type ApiKeys, AUTH_FAILURE_MESSAGES, storageFailure } from '@latchkey/core';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
 import { createApiKeyPlugin } from './create-api-key-plugin.js';
 import type { LatchkeyCode } from './latchkey-error-data.js';
-import { STORAGE_UNAVAILABLE_MESSAGE } from './router-error.js';
 import {
   brokenApiKeys,
   type manualClock,
@@ -93,6 +92,7 @@ interface FailureCase {
   status: number;
   trpcCode: TRPC_ERROR_CODE_KEY;
   message: string;
+  wwwAuthenticate?: string;
   retryAfter?: string;
   data?: Record<string, unknown>;
   arrange: (
@@ -107,6 +107,8 @@ const unauthorized = (code: LatchkeyCode) => ({
   status: 401,
   trpcCode: 'UNAUTHORIZED' as const,
   message: AUTH_FAILURE_MESSAGES[code as keyof typeof AUTH_FAILURE_MESSAGES],
+  // RFC 6750: a plain challenge when no key was sent, `invalid_token` once one was.
+  wwwAuthenticate: code === 'MISSING' ? 'Bearer' : 'Bearer error="invalid_token"',
 });
 const tooMany = (code: LatchkeyCode) => ({
   code,
@@ -183,7 +185,7 @@ const FAILURES: FailureCase[] = [
     code: 'STORAGE_UNAVAILABLE',
     status: 503,
     trpcCode: 'SERVICE_UNAVAILABLE',
-    message: STORAGE_UNAVAILABLE_MESSAGE,
+    message: storageFailure().message,
     arrange: async (_apiKeys, _clock, key) => ({ apiKeys: brokenApiKeys().apiKeys, key }),
   },
 ];
@@ -215,8 +217,12 @@ describe.each([
     expect(error.data?.code).toBe(failure.trpcCode);
     expect(error.message).toBe(failure.message);
     const response = recorder.last().headers;
-    expect(response.get('www-authenticate')).toBe(failure.status === 401 ? 'Bearer' : null);
+    expect(response.get('www-authenticate')).toBe(failure.wwwAuthenticate ?? null);
     expect(response.get('retry-after')).toBe(failure.retryAfter ?? null);
+    // A refusal is never cached: the same request can succeed a moment later.
+    expect(response.get('cache-control')).toBe(
+      failure.status === 401 || failure.status === 429 ? 'no-store' : null,
+    );
     if (withData) {
       expect(error.data?.latchkeyCode).toBe(failure.code);
       expect(error.data).toMatchObject(failure.data ?? {});
@@ -271,7 +277,7 @@ describe('keyProcedure through createCaller', () => {
       .catch((error: unknown) => error);
     expect(error).toBeInstanceOf(TRPCError);
     expect(error).toMatchObject({ code: 'UNAUTHORIZED', cause: { code: 'REVOKED' } });
-    expect(context.resHeaders.get('www-authenticate')).toBe('Bearer');
+    expect(context.resHeaders.get('www-authenticate')).toBe('Bearer error="invalid_token"');
 
     const none = router.createCaller({ ...context, headers: new Headers() }).whoami();
     await expect(none).rejects.toMatchObject({ code: 'UNAUTHORIZED', cause: { code: 'MISSING' } });
@@ -287,14 +293,36 @@ describe('keyProcedure through createCaller', () => {
       machineProcedure: t.procedure,
       consumer: () => team,
       headers: ({ ctx }) => ctx.headers,
-      bearer: false,
+      authorizationHeader: false,
       apiKeyHeader: 'X-Acme-Key',
     });
     const router = t.router({ whoami: keyProcedure.query(({ ctx }) => ctx.consumerId) });
 
     expect(await router.createCaller({ headers: { 'x-acme-key': key } }).whoami()).toBe('team_a');
     const bearer = router.createCaller({ headers: { authorization: `Bearer ${key}` } }).whoami();
-    await expect(bearer).rejects.toMatchObject({ cause: { code: 'MISSING' } });
+    await expect(bearer).rejects.toMatchObject({
+      message: 'An API key is required: send it as `x-acme-key`.',
+      cause: { code: 'MISSING' },
+    });
+  });
+
+  it('refuses, when the app starts, header options no request can meet', () => {
+    const { apiKeys } = testApiKeys();
+    const t = initTRPC.context<{ headers: Headers }>().create();
+    const plugin = (options: {
+      authorizationHeader?: string | false;
+      apiKeyHeader?: string | false;
+    }) =>
+      createApiKeyPlugin({
+        apiKeys,
+        userProcedure: t.procedure,
+        machineProcedure: t.procedure,
+        consumer: () => team,
+        headers: ({ ctx }) => ctx.headers,
+        ...options,
+      });
+    expect(() => plugin({ apiKeyHeader: 'x api key' })).toThrow(TypeError);
+    expect(() => plugin({ authorizationHeader: false, apiKeyHeader: false })).toThrow(TypeError);
   });
 
   it('refuses, when the app starts, a required permission it never declared', () => {

@@ -1,19 +1,27 @@
 import {
   type ApiKeys,
-  AUTH_FAILURE_STATUS,
+  failureResponseParts,
   isLatchkeyError,
+  queryOf,
+  type ResolvedKeyOptions,
+  readKey,
+  storageFailure,
   type VerifyResult,
 } from '@latchkey/core';
 import { TRPCError } from '@trpc/server';
-import { authFailure, rejectedKeyFailure } from './auth-failure.js';
+import {
+  type AuthFailure,
+  authFailure,
+  type KeyRefusal,
+  rejectedKeyFailure,
+} from './auth-failure.js';
 import type {
   ApiKeyMiddleware,
   HostContext,
   HostProcedure,
   KeyProcedure,
 } from './host-procedure.js';
-import { type ApiKeySources, type RequestHeaders, readApiKey } from './read-api-key.js';
-import { STORAGE_UNAVAILABLE_MESSAGE } from './router-error.js';
+import { headerGetter, type RequestHeaders } from './request-headers.js';
 import type { KeyProcedureContext } from './types.js';
 
 /** Where the response headers go: the fetch adapter's `resHeaders`, or a wrapper of your own. */
@@ -30,12 +38,18 @@ export interface KeyProcedureOptions<
   headers: (opts: {
     ctx: HostContext<TContext, TMeta, TContextOverrides>;
   }) => RequestHeaders | null | undefined;
+  url:
+    | ((opts: {
+        ctx: HostContext<TContext, TMeta, TContextOverrides>;
+      }) => string | null | undefined)
+    | undefined;
   responseHeaders:
     | ((opts: {
         ctx: HostContext<TContext, TMeta, TContextOverrides>;
       }) => ResponseHeaders | null | undefined)
     | undefined;
-  sources: ApiKeySources;
+  /** Core's header options, resolved (and checked) once when the plugin is created. */
+  keyOptions: ResolvedKeyOptions;
 }
 
 export function buildKeyProcedure<
@@ -46,15 +60,24 @@ export function buildKeyProcedure<
 >(
   options: KeyProcedureOptions<P, TContext, TMeta, TContextOverrides>,
 ): KeyProcedure<P, TContext, TMeta, TContextOverrides> {
-  const { apiKeys, sources } = options;
+  const { apiKeys, keyOptions } = options;
+
+  const refuse = (ctx: HostContext<TContext, TMeta, TContextOverrides>, failure: AuthFailure) => {
+    setFailureHeaders(options.responseHeaders?.({ ctx }), failure.cause);
+    return failure;
+  };
+
   return options.machineProcedure.use(async ({ ctx, next }) => {
-    const key = readApiKey(options.headers({ ctx }), sources);
-    const result = key === null ? null : await verify(apiKeys, key);
-    if (result === null || !result.valid) {
-      const error = result === null ? authFailure('MISSING') : rejectedKeyFailure(result);
-      setFailureHeaders(options.responseHeaders?.({ ctx }), error);
-      throw error;
-    }
+    // The same reader as core's request helpers, so both doors accept and refuse the same requests.
+    const url = options.url?.({ ctx });
+    const reading = readKey(
+      headerGetter(options.headers({ ctx })),
+      url === null || url === undefined ? null : queryOf(url),
+      keyOptions,
+    );
+    if (!reading.ok) throw refuse(ctx, authFailure(reading.code, { message: reading.message }));
+    const result = await verify(apiKeys, reading.key);
+    if (!result.valid) throw refuse(ctx, rejectedKeyFailure(result));
     const keyContext: KeyProcedureContext<P> = {
       consumerId: result.consumerId,
       apiKey: {
@@ -101,22 +124,20 @@ async function verify<P extends string>(
     const storage = isLatchkeyError(error, 'STORAGE_UNAVAILABLE');
     throw new TRPCError({
       code: storage ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR',
-      message: storage ? STORAGE_UNAVAILABLE_MESSAGE : 'The API key could not be verified.',
+      message: storage ? storageFailure().message : 'The API key could not be verified.',
       cause: error,
     });
   }
 }
 
-/** `WWW-Authenticate` on 401 and `Retry-After` on 429, when the host gave us response headers. */
-function setFailureHeaders(
-  headers: ResponseHeaders | null | undefined,
-  failure: ReturnType<typeof authFailure>,
-): void {
+/**
+ * Core's response headers for the refusal (`WWW-Authenticate`, `Retry-After`, `Cache-Control`),
+ * when the host gave us response headers. Not `Content-Type`: it describes core's JSON body, and
+ * tRPC writes a body of its own.
+ */
+function setFailureHeaders(headers: ResponseHeaders | null | undefined, refusal: KeyRefusal): void {
   if (!headers) return;
-  const status = AUTH_FAILURE_STATUS[failure.cause.code];
-  if (status === 401) headers.set('WWW-Authenticate', 'Bearer');
-  const { retryAfterMs } = failure.cause;
-  if (status === 429 && retryAfterMs !== undefined) {
-    headers.set('Retry-After', String(Math.max(0, Math.ceil(retryAfterMs / 1000))));
+  for (const [name, value] of Object.entries(failureResponseParts(refusal).headers)) {
+    if (name !== 'content-type') headers.set(name, value);
   }
 }

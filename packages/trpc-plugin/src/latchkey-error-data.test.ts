@@ -1,7 +1,7 @@
 import { LatchkeyError } from '@latchkey/core';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { authFailure } from './auth-failure.js';
+import { authFailure, rejectedKeyFailure } from './auth-failure.js';
 import { withLatchkeyData } from './latchkey-error-data.js';
 import { toRouterError } from './router-error.js';
 
@@ -15,7 +15,10 @@ describe('withLatchkeyData', () => {
       latchkeyCode: 'REVOKED',
     });
     expect(
-      withLatchkeyData(shape, authFailure('RATE_LIMITED', { retryAfterMs: 1500 })).data,
+      withLatchkeyData(
+        shape,
+        rejectedKeyFailure({ valid: false, code: 'RATE_LIMITED', retryAfterMs: 1500 }),
+      ).data,
     ).toMatchObject({ latchkeyCode: 'RATE_LIMITED', retryAfterMs: 1500 });
     const lacking = authFailure('INSUFFICIENT_PERMISSIONS', { missingPermissions: ['a:write'] });
     expect(withLatchkeyData(shape, lacking).data).toMatchObject({

@@ -18,6 +18,8 @@ export interface Session {
 /** The host app's context, as its fetch-adapter `createContext` builds it. */
 export interface HostContext {
   headers: Headers;
+  /** The request's URL; `null` for `createCaller`. */
+  url: string | null;
   resHeaders: Headers | null;
   session: Session | null;
 }
@@ -43,6 +45,7 @@ function routes(
     consumer: ({ ctx }) => ({ consumerId: ctx.session.teamId, ownerId: ctx.session.userId }),
     authorize: ({ ctx, action }) => ctx.session.role === 'admin' || READ_ACTIONS.has(action),
     headers: ({ ctx }) => ctx.headers,
+    url: ({ ctx }) => ctx.url,
     responseHeaders: ({ ctx }) => ctx.resHeaders,
   });
   return {
@@ -92,6 +95,7 @@ export function callerContext(
 ): HostContext & { resHeaders: Headers } {
   return {
     headers: new Headers('headers' in from ? from.headers : {}),
+    url: null,
     resHeaders: new Headers(),
     session: 'session' in from ? from.session : null,
   };

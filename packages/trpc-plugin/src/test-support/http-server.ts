@@ -26,6 +26,7 @@ export async function serve(
         const session = request.headers.get(SESSION_HEADER);
         return {
           headers: request.headers,
+          url: request.url,
           resHeaders,
           session: session === null ? null : (JSON.parse(session) as Session),
         };
