@@ -50,7 +50,6 @@ step(
   ],
   vitestCounts(`${resultsDir}/vitest.json`),
 );
-step('package smoke test (pnpm pack → npm install → run)', 'node', ['scripts/pack-smoke.mjs']);
 // The browser test drives Debian's Chromium (never a downloaded one). On a fresh Debian machine
 // where we may install packages, install it; anywhere else say what is missing.
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -72,6 +71,10 @@ if (!existsSync(chromium)) {
 step('build the libraries and the playground', 'sh', [
   '-c',
   'pnpm build && pnpm --filter @latchkey/playground build',
+]);
+step('package smoke test (pnpm pack → npm install → run)', 'node', [
+  'scripts/pack-smoke.mjs',
+  '--built',
 ]);
 step(
   'playground end-to-end (next start + Chromium)',
