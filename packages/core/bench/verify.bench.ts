@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createApiKeys } from '../src/api-keys.js';
 import { createKeyHasher } from '../src/hash/node.js';
 import { createDrizzleStore } from '../src/storage/drizzle-store.js';
-import type { KeyStore } from '../src/storage/store.js';
+import { countCalls } from '../src/test-support/count-calls.js';
 import { dataset } from './dataset.js';
 import { type Measurement, measure } from './harness.js';
 
@@ -62,18 +62,7 @@ results.cold1m = await cold(1_000_000);
 // Storage operations for 10 000 verifications of one key (default options: cache on).
 {
   const { url, sampleKeys } = await dataset(10_000);
-  const calls = new Map<string, number>();
-  const store = createDrizzleStore({ url });
-  const counted = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || typeof property !== 'string') return value;
-      return (...args: unknown[]) => {
-        calls.set(property, (calls.get(property) ?? 0) + 1);
-        return value.apply(target, args);
-      };
-    },
-  }) as KeyStore;
+  const { store: counted, calls } = countCalls(createDrizzleStore({ url }));
   const apiKeys = createApiKeys({ storage: counted });
   await apiKeys.ready();
   calls.clear();

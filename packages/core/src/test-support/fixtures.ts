@@ -1,7 +1,8 @@
 import { afterEach } from 'vitest';
 import { type ApiKeysOptions, createApiKeys } from '../api-keys.js';
-import type { KeyStore } from '../storage/store.js';
 import { tempDatabase } from './temp-database.js';
+
+export { countCalls } from './count-calls.js';
 
 export const PERMISSIONS = ['invoices:read', 'invoices:write', 'reports:read'] as const;
 
@@ -36,22 +37,6 @@ export function setup(options: Omit<ApiKeysOptions<typeof PERMISSIONS>, 'permiss
   });
   cleanups.push(database.remove, () => apiKeys.close());
   return { apiKeys, clock, database };
-}
-
-/** Wraps a store and counts calls per method, to prove what the hot path touches. */
-export function countCalls(store: KeyStore): { store: KeyStore; calls: Map<string, number> } {
-  const calls = new Map<string, number>();
-  const counted = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || typeof property !== 'string') return value;
-      return (...args: unknown[]) => {
-        calls.set(property, (calls.get(property) ?? 0) + 1);
-        return value.apply(target, args);
-      };
-    },
-  });
-  return { store: counted, calls };
 }
 
 export const base = { consumerId: 'team_1', ownerId: 'user_1' } as const;
