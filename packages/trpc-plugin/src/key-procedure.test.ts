@@ -9,7 +9,6 @@ import {
   brokenApiKeys,
   type manualClock,
   type Permission,
-  scriptedVerify,
   testApiKeys,
 } from './test-support/api-keys.js';
 import { rejection } from './test-support/clients.js';
@@ -160,6 +159,7 @@ const FAILURES: FailureCase[] = [
     status: 403,
     trpcCode: 'FORBIDDEN',
     message: AUTH_FAILURE_MESSAGES.INSUFFICIENT_PERMISSIONS,
+    wwwAuthenticate: 'Bearer error="insufficient_scope"',
     data: { missingPermissions: ['invoices:write'] },
     arrange: async (apiKeys, _clock, key) => ({ apiKeys, key, write: true }),
   },
@@ -167,19 +167,24 @@ const FAILURES: FailureCase[] = [
     ...tooMany('RATE_LIMITED'),
     retryAfter: '2',
     data: { retryAfterMs: 1500 },
-    arrange: async (apiKeys, _clock, key) => ({
-      apiKeys: scriptedVerify(apiKeys, [
-        { valid: false, code: 'RATE_LIMITED', keyId: 'key_x', retryAfterMs: 1500 },
-      ]),
-      key,
-    }),
+    arrange: async (apiKeys, clock) => {
+      const { key } = await apiKeys.create({
+        ...team,
+        name: 'one a minute',
+        rateLimits: [{ limit: 1, windowMs: 60_000 }],
+      });
+      expect((await apiKeys.verify(key)).valid).toBe(true);
+      // Windows are aligned to the epoch, as is the test clock: 1.5 s of this one are left.
+      clock.advance(58_500);
+      return { apiKeys, key };
+    },
   },
   {
     ...tooMany('USAGE_EXCEEDED'),
-    arrange: async (apiKeys, _clock, key) => ({
-      apiKeys: scriptedVerify(apiKeys, [{ valid: false, code: 'USAGE_EXCEEDED', keyId: 'key_x' }]),
-      key,
-    }),
+    arrange: async (apiKeys) => {
+      const { key } = await apiKeys.create({ ...team, name: 'spent', remaining: 0 });
+      return { apiKeys, key };
+    },
   },
   {
     code: 'STORAGE_UNAVAILABLE',
@@ -220,9 +225,7 @@ describe.each([
     expect(response.get('www-authenticate')).toBe(failure.wwwAuthenticate ?? null);
     expect(response.get('retry-after')).toBe(failure.retryAfter ?? null);
     // A refusal is never cached: the same request can succeed a moment later.
-    expect(response.get('cache-control')).toBe(
-      failure.status === 401 || failure.status === 429 ? 'no-store' : null,
-    );
+    expect(response.get('cache-control')).toBe(failure.status === 503 ? null : 'no-store');
     if (withData) {
       expect(error.data?.latchkeyCode).toBe(failure.code);
       expect(error.data).toMatchObject(failure.data ?? {});

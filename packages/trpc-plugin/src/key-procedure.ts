@@ -6,6 +6,7 @@ import {
   type ResolvedKeyOptions,
   readKey,
   storageFailure,
+  type VerifiedKey,
   type VerifyResult,
 } from '@latchkey/core';
 import { TRPCError } from '@trpc/server';
@@ -21,6 +22,7 @@ import type {
   HostProcedure,
   KeyProcedure,
 } from './host-procedure.js';
+import { permissionRefusal, takePermissionRefusal } from './permission-refusal.js';
 import { headerGetter, type RequestHeaders } from './request-headers.js';
 import type { KeyProcedureContext } from './types.js';
 
@@ -87,7 +89,18 @@ export function buildKeyProcedure<
         metadata: result.metadata,
       },
     };
-    return next({ ctx: keyContext });
+    const response = await next({ ctx: keyContext });
+    // DESIGN.md: a request refused by an earlier check spends nothing from a later one. The key
+    // was verified (its rate-limit units and a `remaining` use spent) before `requirePermissions`
+    // refused it, so the 403 gives them back and counts the call as refused, not valid.
+    const refusal = response.ok
+      ? undefined
+      : takePermissionRefusal(response.error, keyContext.apiKey);
+    if (refusal !== undefined) {
+      await refund(apiKeys, result);
+      setFailureHeaders(options.responseHeaders?.({ ctx }), refusal);
+    }
+    return response;
   });
 }
 
@@ -105,9 +118,7 @@ export function buildRequirePermissions<P extends string>(
     return async ({ ctx, next }) => {
       const held = new Set<string>(ctx.apiKey.permissions);
       const missingPermissions = permissions.filter((permission) => !held.has(permission));
-      if (missingPermissions.length > 0) {
-        throw authFailure('INSUFFICIENT_PERMISSIONS', { missingPermissions });
-      }
+      if (missingPermissions.length > 0) throw permissionRefusal(ctx.apiKey, missingPermissions);
       return next();
     };
   };
@@ -120,14 +131,30 @@ async function verify<P extends string>(
   try {
     return await apiKeys.verify(key);
   } catch (error) {
-    // Storage that cannot be reached is not a bad key: 503, never 401 (DESIGN.md "Verification").
-    const storage = isLatchkeyError(error, 'STORAGE_UNAVAILABLE');
-    throw new TRPCError({
-      code: storage ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR',
-      message: storage ? storageFailure().message : 'The API key could not be verified.',
-      cause: error,
-    });
+    throw keyServiceError(error);
   }
+}
+
+/**
+ * A refund that cannot be written is a storage fault like a verification that cannot be read:
+ * 503, so that the host's `onError` sees it rather than the key silently losing a use.
+ */
+async function refund<P extends string>(apiKeys: ApiKeys<P>, result: VerifiedKey<P>) {
+  try {
+    await apiKeys.refund(result, 'INSUFFICIENT_PERMISSIONS');
+  } catch (error) {
+    throw keyServiceError(error);
+  }
+}
+
+/** Storage that cannot be reached is not a bad key: 503, never 401 (DESIGN.md "Verification"). */
+function keyServiceError(error: unknown): TRPCError {
+  const storage = isLatchkeyError(error, 'STORAGE_UNAVAILABLE');
+  return new TRPCError({
+    code: storage ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR',
+    message: storage ? storageFailure().message : 'The API key could not be verified.',
+    cause: error,
+  });
 }
 
 /**

@@ -1,8 +1,7 @@
-import type { RejectedKey } from '@latchkey/core';
 import { createTRPCClient, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { scriptedVerify, testApiKeys } from '../test-support/api-keys.js';
+import { type manualClock, testApiKeys } from '../test-support/api-keys.js';
 import { rejection } from '../test-support/clients.js';
 import {
   bareHostApp,
@@ -15,48 +14,73 @@ import { serve } from '../test-support/http-server.js';
 import { type ApiKeyLinkOptions, apiKeyLink } from './api-key-link.js';
 
 const team = { consumerId: 'team_a', ownerId: 'user_1' };
-const limited = (retryAfterMs?: number): RejectedKey => ({
-  valid: false,
-  code: 'RATE_LIMITED',
-  keyId: 'key_x',
-  ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-});
+const WINDOW_MS = 60_000;
 
-/** An injected sleep that records each wait and returns at once: no real time passes. */
-function instantSleep() {
+/**
+ * An injected sleep that records each wait and returns at once. It moves the server's clock by the
+ * wait, as real time would, unless `clock` is left out: then time stands still and a rate-limited
+ * key stays limited.
+ */
+function instantSleep(clock?: ReturnType<typeof manualClock>) {
   const waits: number[] = [];
   return {
     waits,
     sleep: async (ms: number, signal: AbortSignal) => {
       waits.push(ms);
       signal.throwIfAborted();
+      clock?.advance(ms);
     },
   };
 }
 
-/**
- * A machine with a read-only key calling a real server whose first verifications answer with
- * `script` (MOCK of rate limits, which core does not produce yet; see `scriptedVerify`).
- */
+interface Arrange {
+  /** The key's one call a minute is spent, and this window ends in this many ms. */
+  limitedForMs?: number;
+  /** The key's usage limit. */
+  remaining?: number;
+  /** Waits take no time on the server's clock. */
+  clockStopped?: boolean;
+}
+
+/** A machine with a read-only key, limited as `arrange` says, calling a real server. */
 async function setup(
-  script: RejectedKey[],
+  arrange: Arrange = {},
   link: Partial<ApiKeyLinkOptions<HostRouter>> = {},
   app: typeof hostApp | typeof bareHostApp = hostApp,
 ) {
-  const { apiKeys } = testApiKeys();
-  const { key } = await apiKeys.create({ ...team, name: 'm', permissions: ['invoices:read'] });
-  const scripted = scriptedVerify(apiKeys, script);
-  const server = await serve(app(scripted));
-  const time = instantSleep();
+  const { apiKeys, clock } = testApiKeys();
+  const { key } = await limitedKey(apiKeys, clock, arrange);
+  const server = await serve(app(apiKeys));
+  const time = instantSleep(arrange.clockStopped ? undefined : clock);
   const client = createTRPCClient<HostRouter>({
     links: [apiKeyLink({ url: server.url, apiKey: key, sleep: time.sleep, ...link })],
   });
   return { apiKeys, key, client, requests: server.requests, waits: time.waits };
 }
 
+async function limitedKey(
+  apiKeys: ReturnType<typeof testApiKeys>['apiKeys'],
+  clock: ReturnType<typeof manualClock>,
+  { limitedForMs, remaining }: Arrange,
+) {
+  const created = await apiKeys.create({
+    ...team,
+    name: 'm',
+    permissions: ['invoices:read'],
+    ...(limitedForMs === undefined ? {} : { rateLimits: [{ limit: 1, windowMs: WINDOW_MS }] }),
+    ...(remaining === undefined ? {} : { remaining }),
+  });
+  if (limitedForMs !== undefined) {
+    expect((await apiKeys.verify(created.key)).valid).toBe(true);
+    // Windows are aligned to the epoch, as is the test clock.
+    clock.advance(WINDOW_MS - limitedForMs);
+  }
+  return created;
+}
+
 describe('apiKeyLink', () => {
   it('sends the key as a Bearer token, or in the header it is given', async () => {
-    const { client, key, apiKeys } = await setup([]);
+    const { client, key, apiKeys } = await setup();
     expect((await client.whoami.query()).consumerId).toBe('team_a');
 
     const { url } = await serve(hostApp(apiKeys));
@@ -70,21 +94,23 @@ describe('apiKeyLink', () => {
   });
 
   it('waits as long as the server says, then succeeds', async () => {
-    const { client, requests, waits } = await setup([limited(1500), limited(1500)]);
+    const { client, requests, waits } = await setup({ limitedForMs: 1500 });
     expect((await client.whoami.query()).consumerId).toBe('team_a');
-    expect(waits).toEqual([1500, 1500]);
-    expect(requests()).toBe(3);
+    expect(waits).toEqual([1500]);
+    expect(requests()).toBe(2);
   });
 
   it('reads Retry-After when the host has no withLatchkeyData', async () => {
-    const { client, waits } = await setup([limited(1500)], {}, bareHostApp);
+    const { client, waits } = await setup({ limitedForMs: 1500 }, {}, bareHostApp);
     expect((await client.whoami.query()).consumerId).toBe('team_a');
     expect(waits).toEqual([2000]);
   });
 
   it('stops after maxRetries and passes the 429 on', async () => {
-    const script = [limited(1000), limited(1000), limited(1000), limited(1000)];
-    const { client, requests, waits } = await setup(script, { maxRetries: 2 });
+    const { client, requests, waits } = await setup(
+      { limitedForMs: 1000, clockStopped: true },
+      { maxRetries: 2 },
+    );
     const error = await rejection(client.whoami.query());
     expect(error.data).toMatchObject({ code: 'TOO_MANY_REQUESTS', latchkeyCode: 'RATE_LIMITED' });
     expect(waits).toEqual([1000, 1000]);
@@ -92,24 +118,24 @@ describe('apiKeyLink', () => {
   });
 
   it('does not start a wait that would pass maxWaitMs', async () => {
-    const { client, requests, waits } = await setup([limited(20_000), limited(20_000)], {
-      maxWaitMs: 30_000,
-    });
+    const { client, requests, waits } = await setup(
+      { limitedForMs: 20_000, clockStopped: true },
+      { maxWaitMs: 30_000 },
+    );
     expect((await rejection(client.whoami.query())).data?.code).toBe('TOO_MANY_REQUESTS');
     expect(waits).toEqual([20_000]);
     expect(requests()).toBe(2);
   });
 
   it('does not retry a 429 that does not say when (a spent usage limit)', async () => {
-    const spent: RejectedKey = { valid: false, code: 'USAGE_EXCEEDED', keyId: 'key_x' };
-    const { client, requests, waits } = await setup([spent]);
+    const { client, requests, waits } = await setup({ remaining: 0 });
     expect((await rejection(client.whoami.query())).data?.latchkeyCode).toBe('USAGE_EXCEEDED');
     expect(waits).toEqual([]);
     expect(requests()).toBe(1);
   });
 
   it('never retries 401 or 403', async () => {
-    const { client, apiKeys, requests, waits } = await setup([]);
+    const { client, apiKeys, requests, waits } = await setup();
     const forbidden = await rejection(client.invoices.create.mutate({ amount: 1 }));
     expect(forbidden.data?.code).toBe('FORBIDDEN');
     const { items } = await apiKeys.list({ consumerId: 'team_a' });
@@ -124,16 +150,19 @@ describe('apiKeyLink', () => {
     const controller = new AbortController();
     const reason = new Error('caller gave up');
     const waits: number[] = [];
-    const { client, requests } = await setup([limited(10_000)], {
-      sleep: (ms, signal) => {
-        waits.push(ms);
-        const aborted = new Promise<void>((_resolve, reject) => {
-          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-        });
-        controller.abort(reason);
-        return aborted;
+    const { client, requests } = await setup(
+      { limitedForMs: 10_000 },
+      {
+        sleep: (ms, signal) => {
+          waits.push(ms);
+          const aborted = new Promise<void>((_resolve, reject) => {
+            signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+          });
+          controller.abort(reason);
+          return aborted;
+        },
       },
-    });
+    );
     const error = await client.whoami.query(undefined, { signal: controller.signal }).then(
       () => expect.unreachable('the call should have been aborted'),
       (error: unknown) => error,
@@ -145,11 +174,10 @@ describe('apiKeyLink', () => {
   });
 
   it('works with the host transformer', async () => {
-    const { apiKeys } = testApiKeys();
-    const { key } = await apiKeys.create({ ...team, name: 'sj' });
-    const scripted = scriptedVerify(apiKeys, [limited(500)]);
-    const { url } = await serve(superjsonHostApp(scripted));
-    const time = instantSleep();
+    const { apiKeys, clock } = testApiKeys();
+    const { key } = await limitedKey(apiKeys, clock, { limitedForMs: 500 });
+    const { url } = await serve(superjsonHostApp(apiKeys));
+    const time = instantSleep(clock);
     const client = createTRPCClient<SuperjsonHostRouter>({
       links: [apiKeyLink({ url, apiKey: key, transformer: superjson, sleep: time.sleep })],
     });

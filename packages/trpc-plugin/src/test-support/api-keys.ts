@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type ApiKeys, createApiKeys, type RejectedKey } from '@latchkey/core';
+import { createApiKeys } from '@latchkey/core';
 import { afterEach } from 'vitest';
 
 export const PERMISSIONS = ['invoices:read', 'invoices:write', 'reports:read'] as const;
@@ -58,24 +58,4 @@ export function brokenApiKeys() {
     rmSync(folder, { recursive: true, force: true });
   });
   return { apiKeys };
-}
-
-/**
- * MOCK of verification outcomes that core cannot produce yet (`RATE_LIMITED`, `USAGE_EXCEEDED`
- * arrive with rate limits): each call answers with the next scripted result, then verifies for
- * real once the script is spent. Everything else is the real `apiKeys`.
- */
-export function scriptedVerify<P extends string>(
-  apiKeys: ApiKeys<P>,
-  script: RejectedKey[],
-): ApiKeys<P> & { verifyCalls: () => number } {
-  let calls = 0;
-  return {
-    ...apiKeys,
-    verify: async (key, options) => {
-      const scripted = script[calls++];
-      return scripted ?? apiKeys.verify(key, options);
-    },
-    verifyCalls: () => calls,
-  };
 }
