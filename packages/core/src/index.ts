@@ -75,6 +75,7 @@ export type {
   KeyStore,
   RevokeManyFilter,
   RowCursor,
+  VerifiableKeyRow,
 } from './storage/store.js';
 export type {
   ApiKey,

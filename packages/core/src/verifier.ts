@@ -3,7 +3,7 @@ import type { KeyHasher } from './hash/hasher.js';
 import { isWellFormed } from './key-format.js';
 import type { FixedWindowRateLimiter, RateLimitDecision } from './rate-limiter.js';
 import type { ApiKeyRow, RateLimit } from './schema.js';
-import type { KeyStore } from './storage/store.js';
+import type { KeyStore, VerifiableKeyRow } from './storage/store.js';
 import type { RejectedKey, VerifiedKey, VerifyResult } from './types.js';
 import type { UsageRecorder } from './usage-recorder.js';
 import { costSchema, parseInput } from './validation.js';
@@ -213,7 +213,7 @@ export function createVerifier(deps: VerifierDependencies) {
   return { verify, refund, forget };
 }
 
-function toCachedKey(row: ApiKeyRow, defaults: readonly RateLimit[]): CachedKey {
+function toCachedKey(row: VerifiableKeyRow, defaults: readonly RateLimit[]): CachedKey {
   const rateLimits = new Map<string, { subject: string; limit: RateLimit }>();
   for (const limit of [...defaults, ...row.rateLimits]) {
     const owner = limit.per === 'consumer' ? `consumer:${row.consumerId}` : `key:${row.id}`;

@@ -233,7 +233,19 @@ function batchOf(database: LibSQLDrizzle, statements: readonly unknown[]): Promi
 
 function prepareFindByHash(db: LibSQLDrizzle) {
   return db
-    .select()
+    .select({
+      id: keys.id,
+      consumerId: keys.consumerId,
+      ownerId: keys.ownerId,
+      name: keys.name,
+      permissions: keys.permissions,
+      metadata: keys.metadata,
+      enabled: keys.enabled,
+      expiresAt: keys.expiresAt,
+      revokedAt: keys.revokedAt,
+      rateLimits: keys.rateLimits,
+      remaining: keys.remaining,
+    })
     .from(keys)
     .where(eq(keys.hash, sql.placeholder('hash')))
     .limit(1)
