@@ -19,7 +19,8 @@ export const PREFIX_PATTERN = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
  */
 export const KEY_PATTERN = /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)*_[0-9A-Za-z]{36}\b/;
 
-const MAX_KEY_LENGTH = MAX_PREFIX_LENGTH + 1 + KEY_BODY_LENGTH;
+/** No key is longer: anything longer is rejected before any other work. */
+export const MAX_KEY_LENGTH = MAX_PREFIX_LENGTH + 1 + KEY_BODY_LENGTH;
 const UNDERSCORE = 95;
 
 /** Base62 digit value by char code, -1 for anything else. */

@@ -1,6 +1,6 @@
 import type { TtlCache } from './cache.js';
 import type { KeyHasher } from './hash/hasher.js';
-import { isWellFormed } from './key-format.js';
+import { isWellFormed, MAX_KEY_LENGTH } from './key-format.js';
 import type { FixedWindowRateLimiter, RateLimitDecision } from './rate-limiter.js';
 import type { ApiKeyRow, RateLimit } from './schema.js';
 import type { KeyStore, VerifiableKeyRow } from './storage/store.js';
@@ -99,11 +99,17 @@ export function createVerifier(deps: VerifierDependencies) {
     key: unknown,
     options?: VerifyOptions<P>,
   ): Promise<VerifyResult<P>> {
-    if (!isWellFormed(key)) return MALFORMED;
+    if (typeof key !== 'string' || key.length > MAX_KEY_LENGTH) return MALFORMED;
     const keyHash = hash(key);
     const now = clock();
-    const record = cache.get(keyHash, now) ?? (await load(keyHash));
-    if (record === null) return NOT_FOUND;
+    let record = cache.get(keyHash, now) ?? null;
+    if (record === null) {
+      // A cache hit is a stored key's hash, so the key is well-formed; anything else is checked
+      // before storage is touched.
+      if (!isWellFormed(key)) return MALFORMED;
+      record = await load(keyHash);
+      if (record === null) return NOT_FOUND;
+    }
     if (record.revokedAt !== null) return reject(record, 'REVOKED', now);
     if (!record.enabled) return reject(record, 'DISABLED', now);
     if (record.expiresAt !== null && now >= record.expiresAt) return reject(record, 'EXPIRED', now);
