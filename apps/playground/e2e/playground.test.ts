@@ -68,6 +68,13 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
     const rest = await call('/api/v1/invoices', key);
     expect(rest.status).toBe(200);
     expect(rest.body.consumerId).toBe('team_acme');
+    // …and so does the download wrapped in `withApiKey` (no proxy), which a browser cannot fetch.
+    const csv = await fetch(`${app.url}/api/export/invoices.csv`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toMatch(/^id,customer,amount_cents\ninv_1001,/);
+    expect((await fetch(`${app.url}/api/export/invoices.csv`)).status).toBe(401);
 
     // Once dismissed, the secret is gone from the page for good.
     await alice.getByRole('button', { name: 'Done' }).click();
