@@ -195,6 +195,32 @@ describe('apiKeyRouter over HTTP', () => {
     }
   });
 
+  it('counts a key’s verifications per day and outcome, for a chart', async () => {
+    const { apiKeys, clock } = testApiKeys();
+    const { url } = await serve(hostApp(apiKeys));
+    const { client } = userClient(url, admin('team_a'));
+    const { key, apiKey } = await client.apiKeys.create.mutate({
+      name: 'k',
+      permissions: ['invoices:read'],
+    });
+    await apiKeys.verify(key);
+    await apiKeys.verify(key, { permissions: ['invoices:write'] });
+    clock.advance(24 * HOUR);
+    await apiKeys.verify(key);
+
+    expect(await client.apiKeys.usage.query({ id: apiKey.id, days: 2 })).toEqual({
+      keyId: apiKey.id,
+      days: [
+        { date: '2026-01-01', total: 2, counts: { VALID: 1, INSUFFICIENT_PERMISSIONS: 1 } },
+        { date: '2026-01-02', total: 1, counts: { VALID: 1 } },
+      ],
+    });
+    const { days } = await client.apiKeys.usage.query({ id: apiKey.id });
+    expect(days).toHaveLength(30);
+    expect(days.at(-1)?.date).toBe('2026-01-02');
+    expect(days.slice(0, -2).every((day) => day.total === 0)).toBe(true);
+  });
+
   it('lets authorize() refuse some actions to some members, changing nothing', async () => {
     const { apiKeys } = testApiKeys();
     const { url } = await serve(hostApp(apiKeys));
@@ -207,6 +233,7 @@ describe('apiKeyRouter over HTTP', () => {
     expect((await client.apiKeys.get.query({ id: apiKey.id })).name).toBe('k');
     expect((await client.apiKeys.auditLog.query({})).items).toHaveLength(1);
     expect((await client.apiKeys.config.query()).prefix).toBe('acme');
+    expect((await client.apiKeys.usage.query({ id: apiKey.id, days: 1 })).days).toHaveLength(1);
     for (const call of [
       () => client.apiKeys.create.mutate({ name: 'mine' }),
       () => client.apiKeys.update.mutate({ id: apiKey.id, name: 'renamed' }),

@@ -112,5 +112,12 @@ export function buildApiKeyRouter<
         if (keyId !== undefined) await getInScope(keyId, consumerId);
         return callCore(() => apiKeys.auditLog({ keyId, cursor, limit, consumerId }));
       }),
+
+    // Scoped by core: another consumer's key is NOT_FOUND there, exactly as an unknown id.
+    usage: scoped('usage')
+      .input(inputs.usage)
+      .query(({ ctx, input: { id, days } }) =>
+        callCore(() => apiKeys.usage(id, { days, consumerId: ctx.apiKeyScope.consumerId })),
+      ),
   };
 }

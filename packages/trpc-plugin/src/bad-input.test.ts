@@ -108,6 +108,20 @@ const CASES: Record<string, { call: Call; inputs: (id: string, now: number) => u
       { direction: 'backward' },
     ],
   },
+  usage: {
+    call: (client, input) => client.apiKeys.usage.query(input as never),
+    inputs: (id) => [
+      undefined,
+      {},
+      { id: '' },
+      { id: tooLong(INPUT_LIMITS.idMaxLength) },
+      { id, days: 0 },
+      { id, days: 91 },
+      { id, days: 1.5 },
+      { id, days: '7' },
+      { id, consumerId: 'team_b' },
+    ],
+  },
 };
 
 describe('bad input gets BAD_REQUEST and changes nothing', () => {

@@ -4,6 +4,8 @@ import {
   createApiKeys,
   type JsonObject,
   type Page,
+  type UsageDay,
+  type VerifyCode,
 } from '@latchkey/core';
 import { createTRPCClient, httpBatchLink, type TRPCClientError } from '@trpc/client';
 import { type inferRouterInputs, type inferRouterOutputs, initTRPC, TRPCError } from '@trpc/server';
@@ -11,7 +13,7 @@ import { describe, expectTypeOf, test } from 'vitest';
 import { createApiKeyPlugin } from './create-api-key-plugin.js';
 import type { KeyProcedure } from './host-procedure.js';
 import { withLatchkeyData } from './latchkey-error-data.js';
-import type { ApiKeyConfig, ApiKeyRouter, KeyProcedureApiKey } from './types.js';
+import type { ApiKeyConfig, ApiKeyRouter, ApiKeyUsage, KeyProcedureApiKey } from './types.js';
 
 // A host app as a customer writes it, with its own context, meta and error formatter.
 interface Context {
@@ -123,6 +125,13 @@ describe('apiKeyRouter', () => {
       previous: ApiKey<Permission>;
     }>();
     expectTypeOf<Router['auditLog']>().toEqualTypeOf<Page<AuditEvent>>();
+    expectTypeOf<Router['usage']>().toEqualTypeOf<ApiKeyUsage>();
+    expectTypeOf<Router['usage']['days'][number]>().toEqualTypeOf<UsageDay>();
+    expectTypeOf<UsageDay>().toEqualTypeOf<{
+      date: string;
+      total: number;
+      counts: Partial<Record<VerifyCode, number>>;
+    }>();
     expectTypeOf<Router['get']['permissions']>().toEqualTypeOf<Permission[]>();
     expectTypeOf<Router['get']['createdAt']>().toEqualTypeOf<number>();
   });
@@ -144,6 +153,7 @@ describe('apiKeyRouter', () => {
       id: string;
       gracePeriodMs?: number | undefined;
     }>();
+    expectTypeOf<Router['usage']>().toEqualTypeOf<{ id: string; days?: number | undefined }>();
 
     const caller = appRouter.createCaller({ headers: new Headers(), session: null });
     void caller.apiKeys.create({ name: 'a', permissions: ['invoices:read'] });

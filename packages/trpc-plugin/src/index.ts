@@ -21,6 +21,8 @@ export type {
   ApiKeyConfig,
   ApiKeyRouter,
   ApiKeyScope,
+  ApiKeyUsage,
+  ApiKeyUsageRequest,
   AuditLogRequest,
   CreateApiKeyRequest,
   GetApiKeyRequest,

@@ -12,6 +12,9 @@ import { z } from 'zod';
 const MAX_TIMESTAMP = 8.64e15;
 // Core's cursors are a few dozen characters; this only bounds what a caller can send.
 const MAX_CURSOR_LENGTH = 512;
+// A chart of three months; core reads up to a year, which a UI request has no need for.
+const MAX_USAGE_DAYS = 90;
+const DEFAULT_USAGE_DAYS = 30;
 
 /**
  * The input of each router procedure. Objects are strict, so a `consumerId` or any other field the
@@ -67,5 +70,9 @@ export function routerInputs<P extends string>(declared: readonly P[]) {
     revoke: z.strictObject({ id, reason: reasonSchema.optional() }),
     roll: z.strictObject({ id, gracePeriodMs: gracePeriodSchema.optional() }),
     auditLog: z.strictObject({ keyId: id.optional(), cursor, limit, direction }),
+    usage: z.strictObject({
+      id,
+      days: z.number().int().min(1).max(MAX_USAGE_DAYS).default(DEFAULT_USAGE_DAYS),
+    }),
   };
 }

@@ -14,6 +14,7 @@ const BY_ID: Record<string, (client: Client, id: string) => Promise<unknown>> = 
   revoke: (client, id) => client.apiKeys.revoke.mutate({ id, reason: 'by a stranger' }),
   roll: (client, id) => client.apiKeys.roll.mutate({ id, gracePeriodMs: 0 }),
   auditLog: (client, id) => client.apiKeys.auditLog.query({ keyId: id }),
+  usage: (client, id) => client.apiKeys.usage.query({ id, days: 7 }),
 };
 
 /** What the client sees of an error, minus the development-only stack trace. */

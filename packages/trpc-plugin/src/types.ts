@@ -5,6 +5,7 @@ import type {
   JsonObject,
   Page,
   RolledApiKey,
+  UsageDay,
 } from '@latchkey/core';
 import type { TRPCMutationProcedure, TRPCQueryProcedure } from '@trpc/server';
 
@@ -17,7 +18,8 @@ export type ApiKeyAction =
   | 'update'
   | 'revoke'
   | 'roll'
-  | 'auditLog';
+  | 'auditLog'
+  | 'usage';
 
 /** The consumer (team, org, tenant) whose keys the signed-in user manages, and who they are. */
 export interface ApiKeyScope {
@@ -86,6 +88,19 @@ export interface AuditLogRequest {
   direction?: 'forward';
 }
 
+export interface ApiKeyUsageRequest {
+  id: string;
+  /** How many UTC days back, today included: 1 to 90; default 30. */
+  days?: number;
+}
+
+/** Verifications of one key per UTC day and outcome, for a chart. */
+export interface ApiKeyUsage {
+  keyId: string;
+  /** Oldest day first, one entry per day (days without verifications are zeros). */
+  days: UsageDay[];
+}
+
 /**
  * The key-management procedures, to nest in the host's router: `router({ apiKeys: apiKeyRouter })`.
  * A plain record (not a router) so that it takes the host's transformer, error formatter and
@@ -109,6 +124,7 @@ export type ApiKeyRouter<P extends string = string, TMeta = object> = {
   revoke: TRPCMutationProcedure<{ input: RevokeApiKeyRequest; output: ApiKey<P>; meta: TMeta }>;
   roll: TRPCMutationProcedure<{ input: RollApiKeyRequest; output: RolledApiKey<P>; meta: TMeta }>;
   auditLog: TRPCQueryProcedure<{ input: AuditLogRequest; output: Page<AuditEvent>; meta: TMeta }>;
+  usage: TRPCQueryProcedure<{ input: ApiKeyUsageRequest; output: ApiKeyUsage; meta: TMeta }>;
 };
 
 /** The verified key, as `keyProcedure` puts it in `ctx.apiKey`. */

@@ -24,7 +24,13 @@ export interface HostContext {
   session: Session | null;
 }
 
-const READ_ACTIONS: ReadonlySet<ApiKeyAction> = new Set(['config', 'list', 'get', 'auditLog']);
+const READ_ACTIONS: ReadonlySet<ApiKeyAction> = new Set([
+  'config',
+  'list',
+  'get',
+  'auditLog',
+  'usage',
+]);
 
 /**
  * The routes of a host app as a customer would write them, on the procedures of whichever tRPC
