@@ -1,5 +1,6 @@
 // `node scripts/screenshot.mjs`: renders <ApiKeyManager/> in Chromium against a real host app (the
-// plugin on a temp-file database with a few keys) and saves docs/api-key-manager.png.
+// plugin on a temp-file database with a few keys, one with a month of use) and saves
+// docs/api-key-manager.png.
 // Needs @latchkey/core and @latchkey/trpc-plugin built, and Chromium (Debian's, or CHROMIUM_PATH).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -18,7 +19,10 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const DAY = 24 * 60 * 60 * 1000;
 
 const folder = mkdtempSync(join(tmpdir(), 'latchkey-screenshot-'));
+// Moved back while the keys are made and used, so that the usage chart has a month to show.
+let clockOffset = -29 * DAY;
 const apiKeys = createApiKeys({
+  clock: () => Date.now() + clockOffset,
   database: { url: pathToFileURL(join(folder, 'keys.db')).href },
   prefix: 'acme',
   permissions: ['invoices:read', 'invoices:write', 'reports:read'],
@@ -39,7 +43,16 @@ const billing = await apiKeys.create({
   name: 'Billing sync',
   permissions: ['invoices:read'],
 });
-await apiKeys.verify(billing.key);
+for (let day = 0; day < 30; day += 1, clockOffset += DAY) {
+  const weekday = 40 + Math.round(25 * Math.sin(day / 2.5));
+  const valid = day % 7 < 2 ? Math.round(weekday / 3) : weekday;
+  const refused = day % 9 === 4 ? 7 : day % 4;
+  for (let i = 0; i < valid; i += 1) await apiKeys.verify(billing.key);
+  for (let i = 0; i < refused; i += 1) {
+    await apiKeys.verify(billing.key, { permissions: ['invoices:write'] });
+  }
+}
+clockOffset = 0;
 await apiKeys.flush();
 
 const t = initTRPC.context().create();
@@ -95,7 +108,7 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const profile = mkdtempSync(join(tmpdir(), 'latchkey-chromium-'));
 const browser = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  viewport: { width: 1000, height: 900 },
+  viewport: { width: 1100, height: 900 },
   args: [
     '--headless',
     '--no-sandbox',
@@ -116,6 +129,8 @@ try {
   await page.getByRole('checkbox', { name: 'invoices:write' }).check();
   await page.getByRole('button', { name: 'Create key' }).click();
   await page.getByRole('region', { name: /Your new API key/ }).waitFor();
+  await page.getByRole('button', { name: 'Usage of Billing sync' }).click();
+  await page.getByText(/verifications in the last 30 days/).waitFor();
   await page.locator('[data-slot="api-key-manager"]').screenshot({
     path: here('../docs/api-key-manager.png'),
   });

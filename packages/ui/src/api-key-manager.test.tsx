@@ -92,7 +92,12 @@ test('revoke asks first, then updates the list', async () => {
   await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   const row = screen.getByRole('row', { name: /CI deploy/ });
   expect(within(row).getByText('Revoked')).toBeTruthy();
-  expect(within(row).queryByRole('button')).toBeNull();
+  // nothing left to change; its usage stays readable
+  expect(
+    within(row)
+      .getAllByRole('button')
+      .map((button) => button.textContent),
+  ).toEqual(['Usage']);
   const stored = await server.apiKeys.get(apiKey.id);
   expect([stored?.status, stored?.revokedReason]).toEqual(['revoked', 'leaked in a log']);
   expect(screen.getByText('CI deploy revoked.').getAttribute('role')).toBe('status');
@@ -190,6 +195,44 @@ test('a list that cannot load says why and offers to try again', async () => {
   expect(await screen.findByRole('button', { name: 'Enable Works' })).toBeTruthy();
 });
 
+test("a key's usage is fetched once its row's Usage button is pressed, with today's counts", async () => {
+  const server = await startTestServer('member'); // looking is enough: members may read usage
+  const { key } = await arrangeKey(server, 'Billing sync');
+  await server.apiKeys.verify(key);
+  await server.apiKeys.verify(key);
+  await server.apiKeys.verify(key, { permissions: ['invoices:write'] }); // refused: not its permission
+  const user = userEvent.setup({ delay: null });
+  const { queryClient } = renderWithClient(<ApiKeyManager />, server.url);
+
+  const button = await screen.findByRole('button', { name: 'Usage of Billing sync' });
+  const usageQueries = () =>
+    queryClient.getQueryCache().findAll({ queryKey: [['apiKeys', 'usage']] });
+  expect(usageQueries()).toHaveLength(0); // nothing asked on page load
+  expect(button.getAttribute('aria-expanded')).toBe('false');
+
+  await user.click(button);
+  const summary = await screen.findByText('3 verifications in the last 30 days, 1 refused');
+  expect(button.getAttribute('aria-expanded')).toBe('true');
+  const region = document.getElementById(button.getAttribute('aria-controls') ?? '');
+  expect(region?.contains(summary)).toBe(true);
+  const table = within(region as HTMLElement).getByRole('table', { name: /Verifications per day/ });
+  const rows = within(table).getAllByRole('row');
+  expect(rows).toHaveLength(31); // the header, then 30 days
+  const today = new Date().toISOString().slice(0, 10);
+  const last = rows.at(-1) as HTMLElement;
+  expect(last.querySelector('time')?.getAttribute('dateTime')).toBe(today);
+  expect(
+    within(last)
+      .getAllByRole('cell')
+      .map((cell) => cell.textContent),
+  ).toEqual(['2', '1']);
+  expect(usageQueries()).toHaveLength(1);
+
+  await user.click(button);
+  expect(screen.queryByText(/verifications in the last/)).toBeNull();
+  expect(button.getAttribute('aria-expanded')).toBe('false');
+});
+
 test('the whole flow works from the keyboard alone', async () => {
   const server = await startTestServer();
   await arrangeKey(server, 'Existing');
@@ -235,11 +278,17 @@ test('the whole flow works from the keyboard alone', async () => {
 
   const row = screen.getByRole('row', { name: /Deploy bot/ });
   expect(within(row).getByText('Active')).toBeTruthy();
-  // on to the new key's Revoke button: Create, then the row's Disable, Roll, Revoke
-  await user.tab();
-  await user.tab();
-  await user.tab();
-  await user.tab();
+  // on to the new key's Usage button, past Create and the row's Disable, Roll and Revoke: Enter
+  // opens its usage below the row, and closes it
+  for (let i = 0; i < 5; i += 1) await user.tab();
+  const usage = within(row).getByRole('button', { name: 'Usage of Deploy bot' });
+  expect(focused()).toBe(usage);
+  await user.keyboard('{Enter}');
+  expect(await screen.findByText('No verifications in the last 30 days.')).toBeTruthy();
+  expect(usage.getAttribute('aria-expanded')).toBe('true');
+  await user.keyboard('{Enter}');
+  expect(screen.queryByText('No verifications in the last 30 days.')).toBeNull();
+  await user.tab({ shift: true });
   expect(focused()).toBe(within(row).getByRole('button', { name: 'Revoke Deploy bot' }));
   await user.keyboard('{Enter}');
   expect(focused()).toBe(screen.getByRole('button', { name: 'Cancel' })); // not the destructive one

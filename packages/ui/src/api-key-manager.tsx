@@ -17,6 +17,8 @@ export type ApiKeyManagerViewProps<P extends string = string> = Omit<
   manager: ApiKeyManagerState<P>;
   /** The section's heading. Default "API keys". */
   heading?: ReactNode;
+  /** A key's usage, shown below its row by its Usage button; without it there is no such button. */
+  renderUsage?: (apiKey: ApiKey<P>) => ReactNode;
 };
 
 type OpenDialog<P extends string> =
@@ -28,6 +30,7 @@ type OpenDialog<P extends string> =
 export function ApiKeyManagerView<P extends string>({
   manager,
   heading = 'API keys',
+  renderUsage,
   ...props
 }: ApiKeyManagerViewProps<P>) {
   const [dialog, setDialog] = useState<OpenDialog<P>>(null);
@@ -87,6 +90,7 @@ export function ApiKeyManagerView<P extends string>({
         onRetry={manager.refetch}
         onRoll={(apiKey) => open({ kind: 'roll', apiKey })}
         onRevoke={(apiKey) => open({ kind: 'revoke', apiKey })}
+        renderUsage={renderUsage}
         onToggleEnabled={async (apiKey) => {
           setActionError(null);
           try {

@@ -1,4 +1,4 @@
-import { type ApiKey, createApiKeys } from '@latchkey/core';
+import { type ApiKey, createApiKeys, type UsageDay } from '@latchkey/core';
 import { createApiKeyPlugin } from '@latchkey/trpc-plugin';
 import { createTRPCReact } from '@trpc/react-query';
 import { initTRPC } from '@trpc/server';
@@ -25,11 +25,20 @@ test("the permissions are exactly the host router's, everywhere", () => {
   }>();
 });
 
+test("a key's usage is typed from the router", () => {
+  const { useApiKeyUsage } = createApiKeyUI(trpc.apiKeys);
+  expectTypeOf(useApiKeyUsage('key_1', { days: 14 }).days).toEqualTypeOf<UsageDay[]>();
+  // @ts-expect-error the key's id is required
+  useApiKeyUsage();
+});
+
 test('a router of another shape is refused', () => {
   // @ts-expect-error the whole client is not the key router
   createApiKeyUI(trpc);
   // @ts-expect-error a router without `roll`
   createApiKeyUI({ ...trpc.apiKeys, roll: undefined });
+  // @ts-expect-error a router from before `usage`
+  createApiKeyUI({ ...trpc.apiKeys, usage: undefined });
 });
 
 test('a host with a transformer and its own error formatter fits too', () => {

@@ -1,5 +1,11 @@
 const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+// Usage days are UTC dates, so they are read in UTC: "2026-03-04" is Mar 4 in every time zone.
+const utcDay = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  timeZone: 'UTC',
+});
 
 /** A day, e.g. "Mar 4, 2026", in the reader's locale. */
 export function formatDate(ms: number): string {
@@ -9,6 +15,11 @@ export function formatDate(ms: number): string {
 /** A moment, e.g. "Mar 4, 2026, 2:05 PM", in the reader's locale and time zone. */
 export function formatDateTime(ms: number): string {
   return dateTime.format(ms);
+}
+
+/** A UTC day as the usage procedure names it (`YYYY-MM-DD`), e.g. "Mar 4". */
+export function formatDay(date: string): string {
+  return utcDay.format(Date.parse(date));
 }
 
 /** How a key is shown: enough to recognise it, never enough to use it. */

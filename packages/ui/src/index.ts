@@ -9,6 +9,7 @@ export { CreateKeyDialog, type CreateKeyDialogProps } from './create-key-dialog.
 export { errorMessage } from './error-message.js';
 export { KeyStatus, type KeyStatusProps } from './key-status.js';
 export { KeyTable, type KeyTableProps } from './key-table.js';
+export { KeyUsageChart, type KeyUsageChartProps } from './key-usage-chart.js';
 export { RevealKeyOnce, type RevealKeyOnceProps } from './reveal-key-once.js';
 export { RevokeKeyDialog, type RevokeKeyDialogProps } from './revoke-key-dialog.js';
 export { RollKeyDialog, type RollKeyDialogProps } from './roll-key-dialog.js';
@@ -18,3 +19,4 @@ export type {
   RevealedKey,
   UseApiKeyManagerOptions,
 } from './use-api-key-manager.js';
+export type { ApiKeyUsageState, UseApiKeyUsageOptions } from './use-api-key-usage.js';

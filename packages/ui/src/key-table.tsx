@@ -1,5 +1,5 @@
 import type { ApiKey } from '@latchkey/core';
-import type { ComponentProps, ReactNode } from 'react';
+import { type ComponentProps, Fragment, type ReactNode, useId, useState } from 'react';
 import { errorMessage } from './error-message.js';
 import { formatDate, formatDateTime, maskedKey } from './format.js';
 import { KeyStatus } from './key-status.js';
@@ -19,6 +19,11 @@ export type KeyTableProps<P extends string = string> = Omit<ComponentProps<'div'
   onRevoke?: (apiKey: ApiKey<P>) => void;
   /** Turns a key off or on again; without it there is no Disable / Enable button. */
   onToggleEnabled?: (apiKey: ApiKey<P>) => void;
+  /**
+   * What a key's Usage button shows in a row below it, e.g. a `KeyUsageChart`; without it there
+   * is no Usage button. Called only for the one key whose usage is open.
+   */
+  renderUsage?: (apiKey: ApiKey<P>) => ReactNode;
 };
 
 function Time({ ms, fallback }: { ms: number | null; fallback: string }) {
@@ -39,10 +44,17 @@ export function KeyTable<P extends string>({
   onRoll,
   onRevoke,
   onToggleEnabled,
+  renderUsage,
   ...props
 }: KeyTableProps<P>) {
+  const [usageKeyId, setUsageKeyId] = useState<string | null>(null);
+  const usageId = useId();
   const hasActions =
-    onRoll !== undefined || onRevoke !== undefined || onToggleEnabled !== undefined;
+    onRoll !== undefined ||
+    onRevoke !== undefined ||
+    onToggleEnabled !== undefined ||
+    renderUsage !== undefined;
+  const columns = hasActions ? 7 : 6;
   let content: ReactNode;
   if (error !== undefined && error !== null) {
     content = (
@@ -90,66 +102,89 @@ export function KeyTable<P extends string>({
             const changeable = apiKey.status !== 'revoked';
             const rollable =
               changeable && apiKey.status !== 'expired' && apiKey.replacedById === null;
+            const usageOpen = usageKeyId === apiKey.id;
             return (
-              <tr key={apiKey.id} data-slot="key-row" data-status={apiKey.status}>
-                <th scope="row" data-slot="key-name">
-                  {apiKey.name}
-                </th>
-                <td>
-                  <code data-slot="key-masked">{maskedKey(apiKey)}</code>
-                </td>
-                <td>
-                  <Time ms={apiKey.createdAt} fallback="" />
-                </td>
-                <td>
-                  <Time ms={apiKey.lastUsedAt} fallback="Never" />
-                </td>
-                <td>
-                  <Time ms={apiKey.expiresAt} fallback="Never" />
-                </td>
-                <td>
-                  <KeyStatus status={apiKey.status} />
-                </td>
-                {hasActions ? (
+              <Fragment key={apiKey.id}>
+                <tr data-slot="key-row" data-status={apiKey.status}>
+                  <th scope="row" data-slot="key-name">
+                    {apiKey.name}
+                  </th>
                   <td>
-                    <div data-slot="key-actions">
-                      {onToggleEnabled && changeable && apiKey.status !== 'expired' ? (
-                        <button
-                          type="button"
-                          data-slot="button"
-                          data-variant="ghost"
-                          aria-label={`${apiKey.enabled ? 'Disable' : 'Enable'} ${apiKey.name}`}
-                          onClick={() => onToggleEnabled(apiKey)}
-                        >
-                          {apiKey.enabled ? 'Disable' : 'Enable'}
-                        </button>
-                      ) : null}
-                      {onRoll && rollable ? (
-                        <button
-                          type="button"
-                          data-slot="button"
-                          data-variant="ghost"
-                          aria-label={`Roll ${apiKey.name}`}
-                          onClick={() => onRoll(apiKey)}
-                        >
-                          Roll
-                        </button>
-                      ) : null}
-                      {onRevoke && changeable ? (
-                        <button
-                          type="button"
-                          data-slot="button"
-                          data-variant="ghost-danger"
-                          aria-label={`Revoke ${apiKey.name}`}
-                          onClick={() => onRevoke(apiKey)}
-                        >
-                          Revoke
-                        </button>
-                      ) : null}
-                    </div>
+                    <code data-slot="key-masked">{maskedKey(apiKey)}</code>
                   </td>
+                  <td>
+                    <Time ms={apiKey.createdAt} fallback="" />
+                  </td>
+                  <td>
+                    <Time ms={apiKey.lastUsedAt} fallback="Never" />
+                  </td>
+                  <td>
+                    <Time ms={apiKey.expiresAt} fallback="Never" />
+                  </td>
+                  <td>
+                    <KeyStatus status={apiKey.status} />
+                  </td>
+                  {hasActions ? (
+                    <td>
+                      <div data-slot="key-actions">
+                        {onToggleEnabled && changeable && apiKey.status !== 'expired' ? (
+                          <button
+                            type="button"
+                            data-slot="button"
+                            data-variant="ghost"
+                            aria-label={`${apiKey.enabled ? 'Disable' : 'Enable'} ${apiKey.name}`}
+                            onClick={() => onToggleEnabled(apiKey)}
+                          >
+                            {apiKey.enabled ? 'Disable' : 'Enable'}
+                          </button>
+                        ) : null}
+                        {onRoll && rollable ? (
+                          <button
+                            type="button"
+                            data-slot="button"
+                            data-variant="ghost"
+                            aria-label={`Roll ${apiKey.name}`}
+                            onClick={() => onRoll(apiKey)}
+                          >
+                            Roll
+                          </button>
+                        ) : null}
+                        {onRevoke && changeable ? (
+                          <button
+                            type="button"
+                            data-slot="button"
+                            data-variant="ghost-danger"
+                            aria-label={`Revoke ${apiKey.name}`}
+                            onClick={() => onRevoke(apiKey)}
+                          >
+                            Revoke
+                          </button>
+                        ) : null}
+                        {renderUsage ? (
+                          <button
+                            type="button"
+                            data-slot="button"
+                            data-variant="ghost"
+                            aria-label={`Usage of ${apiKey.name}`}
+                            aria-expanded={usageOpen}
+                            aria-controls={usageOpen ? usageId : undefined}
+                            onClick={() => setUsageKeyId(usageOpen ? null : apiKey.id)}
+                          >
+                            Usage
+                          </button>
+                        ) : null}
+                      </div>
+                    </td>
+                  ) : null}
+                </tr>
+                {usageOpen && renderUsage ? (
+                  <tr data-slot="key-usage-row">
+                    <td id={usageId} colSpan={columns}>
+                      {renderUsage(apiKey)}
+                    </td>
+                  </tr>
                 ) : null}
-              </tr>
+              </Fragment>
             );
           })}
         </tbody>

@@ -1,6 +1,8 @@
 import type { ApiKey, CreatedApiKey, Page, RolledApiKey } from '@latchkey/core';
 import type {
   ApiKeyConfig,
+  ApiKeyUsage,
+  ApiKeyUsageRequest,
   CreateApiKeyRequest,
   ListApiKeysRequest,
   RevokeApiKeyRequest,
@@ -39,4 +41,5 @@ export type ApiKeyRouterHooks<P extends string = string> = {
   update: DecorateProcedure<'mutation', Def<UpdateApiKeyRequest<P>, ApiKey<P>>>;
   revoke: DecorateProcedure<'mutation', Def<RevokeApiKeyRequest, ApiKey<P>>>;
   roll: DecorateProcedure<'mutation', Def<RollApiKeyRequest, RolledApiKey<P>>>;
+  usage: DecorateProcedure<'query', Def<ApiKeyUsageRequest, ApiKeyUsage>>;
 };

@@ -31,7 +31,8 @@ export function hostApp<P extends string>(apiKeys: ApiKeys<P>) {
     machineProcedure: t.procedure,
     consumer: ({ ctx }) => ({ consumerId: ctx.session.teamId, ownerId: ctx.session.userId }),
     authorize: ({ ctx, action }) =>
-      ctx.session.role === 'admin' || ['config', 'list', 'get', 'auditLog'].includes(action),
+      ctx.session.role === 'admin' ||
+      ['config', 'list', 'get', 'auditLog', 'usage'].includes(action),
     headers: ({ ctx }) => ctx.headers,
     responseHeaders: ({ ctx }) => ctx.resHeaders,
   });

@@ -8,7 +8,7 @@ import type { AppRouter } from './server.js';
 
 // What a host writes once: its tRPC React client, and the UI bound to its `apiKeys` router.
 export const trpc = createTRPCReact<AppRouter>();
-export const { useApiKeyManager, ApiKeyManager } = createApiKeyUI(trpc.apiKeys);
+export const { useApiKeyManager, useApiKeyUsage, ApiKeyManager } = createApiKeyUI(trpc.apiKeys);
 
 /**
  * The host's providers, talking over HTTP to `url`. Only `trpc.Provider`, as tRPC's hooks take

@@ -1,0 +1,42 @@
+import type { UsageDay } from '@latchkey/core';
+import { useCallback } from 'react';
+import type { ApiKeyClientError, ApiKeyRouterHooks } from './types.js';
+
+// one empty array, so that `days` keeps its identity from render to render while loading
+const EMPTY: never[] = [];
+
+export interface UseApiKeyUsageOptions {
+  /** How many UTC days back, today included: 1 to 90. Default 30. */
+  days?: number;
+}
+
+export interface ApiKeyUsageState {
+  /** Verifications per UTC day and outcome, oldest day first, days without any as zeros. */
+  days: UsageDay[];
+  /** True until the first answer. */
+  isLoading: boolean;
+  /** Why the usage could not be loaded (`NOT_FOUND` for an id outside the consumer); `null` otherwise. */
+  error: ApiKeyClientError | null;
+  /** Loads the usage again (after an error, or for the latest counts). */
+  refetch: () => void;
+}
+
+/**
+ * The hook behind `createApiKeyUI(…).useApiKeyUsage`: one key's usage, fetched when the component
+ * that calls it mounts, so a chart costs a request only once it is shown.
+ */
+export function useApiKeyUsageFor(
+  router: Pick<ApiKeyRouterHooks, 'usage'>,
+  id: string,
+  options: UseApiKeyUsageOptions = {},
+): ApiKeyUsageState {
+  const usage = router.usage.useQuery({ id, days: options.days });
+  const { refetch: refetchUsage } = usage;
+  const refetch = useCallback(() => void refetchUsage(), [refetchUsage]);
+  return {
+    days: usage.data?.days ?? EMPTY,
+    isLoading: usage.isPending,
+    error: usage.error,
+    refetch,
+  };
+}
