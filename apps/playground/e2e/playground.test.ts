@@ -76,6 +76,10 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
     expect(await csv.text()).toMatch(/^id,customer,amount_cents\ninv_1001,/);
     expect((await fetch(`${app.url}/api/export/invoices.csv`)).status).toBe(401);
 
+    // Its usage chart counts those calls, the refused one apart.
+    await alice.getByRole('button', { name: 'Usage of E2E machine' }).click();
+    await alice.getByText('4 verifications in the last 30 days, 1 refused').waitFor();
+
     // Once dismissed, the secret is gone from the page for good.
     await alice.getByRole('button', { name: 'Done' }).click();
     await secret.waitFor({ state: 'detached' });

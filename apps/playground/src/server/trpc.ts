@@ -24,7 +24,7 @@ export const userProcedure = t.procedure.use(({ ctx, next }) => {
   return next({ ctx: { user: ctx.user } });
 });
 
-const READ_ONLY = new Set<ApiKeyAction>(['config', 'list', 'get', 'auditLog']);
+const READ_ONLY = new Set<ApiKeyAction>(['config', 'list', 'get', 'auditLog', 'usage']);
 
 export const { apiKeyRouter, keyProcedure, requirePermissions } = createApiKeyPlugin({
   apiKeys,
