@@ -1,6 +1,6 @@
 // The benchmark's server, run in its own process so that the load generator does not share its
-// event loop: one tRPC query served by the fetch adapter on node:http, twice — with no auth, and
-// behind keyProcedure. Prints `{ url, key }` once listening.
+// event loop: one tRPC query served by the fetch adapter on node:http, three times — with no auth,
+// behind a middleware that does nothing, and behind keyProcedure. Prints `{ url, key }` once listening.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiKeys } from '@latchkey/core';
@@ -26,6 +26,10 @@ const { keyProcedure } = createApiKeyPlugin({
 });
 const router = t.router({
   open: t.procedure.query(() => ({ consumerId: 'team_bench', invoices: 3 })),
+  // What any tRPC middleware costs, doing nothing: the baseline for the key check's own cost.
+  noop: t.procedure
+    .use(({ next }) => next({ ctx: { consumerId: 'team_bench' } }))
+    .query(({ ctx }) => ({ consumerId: ctx.consumerId, invoices: 3 })),
   keyed: keyProcedure.query(({ ctx }) => ({ consumerId: ctx.consumerId, invoices: 3 })),
 });
 
