@@ -128,6 +128,30 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
     expect(huge.status).toBe(401);
   });
 
+  it('the hooks page manages the same keys; the API page fills the commands with a key', async () => {
+    const page = await signedIn('Carol');
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${app.url}/hooks`);
+    await page.getByLabel('Name of a read-only key').fill('From the hooks');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    const shown = (await page.locator('[role="status"] code').first().textContent()) ?? '';
+    expect(shown).toMatch(/^play_/);
+    const list = page.getByRole('list', { name: 'Keys from useApiKeyManager' });
+    await list.getByText('From the hooks').waitFor();
+    expect((await call('/api/trpc/whoami', shown)).body.result.data.consumerId).toBe('team_globex');
+
+    await page.goto(`${app.url}/try`);
+    await page.getByLabel('Your key').fill(shown);
+    expect(await page.getByTestId('curl-list').textContent()).toContain(`Bearer ${shown}`);
+
+    await page.goto(`${app.url}/hooks`);
+    await list.getByRole('button', { name: 'Revoke' }).click();
+    await list.getByText('revoked').waitFor();
+    expect((await call('/api/trpc/whoami', shown)).status).toBe(401);
+    expect(errors).toEqual([]);
+  });
+
   it('a member may look at the team’s keys but not create one', async () => {
     const bob = await signedIn('Bob');
     await bob.getByRole('button', { name: 'Create API key' }).click();
