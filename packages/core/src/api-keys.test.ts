@@ -1,3 +1,4 @@
+import { createClient } from '@libsql/client';
 import { describe, expect, it } from 'vitest';
 import { isWellFormed } from './key-format.js';
 import { base, setup } from './test-support/fixtures.js';
@@ -383,5 +384,45 @@ describe('authenticateRequest (the method)', () => {
     expect(missing.toAuth().consumerId).toBeNull();
     expect(missing.toResponse()?.status).toBe(401);
     expect(missing.toResponse()?.headers.get('www-authenticate')).toBe('Bearer');
+  });
+});
+
+describe('purge', () => {
+  it('deletes records revoked or expired before the retention period, keeping their audit trail', async () => {
+    const { apiKeys, clock, database } = setup();
+    const DAY = 86_400_000;
+    const revoked = await apiKeys.create({ ...base, name: 'revoked long ago' });
+    const expired = await apiKeys.create({
+      ...base,
+      name: 'expired',
+      expiresAt: clock.now() + 1000,
+    });
+    const active = await apiKeys.create({ ...base, name: 'active' });
+    await apiKeys.verify(revoked.key);
+    await apiKeys.revoke(revoked.apiKey.id, { reason: 'old' });
+    await apiKeys.usage(revoked.apiKey.id); // writes its usage counts
+    clock.advance(3 * DAY);
+    const recent = await apiKeys.create({ ...base, name: 'revoked recently' });
+    await apiKeys.revoke(recent.apiKey.id);
+
+    await expect(apiKeys.purge({ retentionMs: 1000 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    const { purgedKeyIds } = await apiKeys.purge({ retentionMs: 2 * DAY });
+    expect(purgedKeyIds.sort()).toEqual([revoked.apiKey.id, expired.apiKey.id].sort());
+    const left = await apiKeys.list({ consumerId: 'team_1' });
+    expect(left.items.map((k) => k.id).sort()).toEqual([active.apiKey.id, recent.apiKey.id].sort());
+    expect((await apiKeys.verify(active.key)).valid).toBe(true);
+    expect((await apiKeys.verify(revoked.key)).code).toBe('NOT_FOUND');
+    const trail = await apiKeys.auditLog({ consumerId: 'team_1', keyId: revoked.apiKey.id });
+    expect(trail.items.map((e) => e.action)).toEqual(['revoked', 'created']);
+
+    const client = createClient({ url: database.url });
+    const usageRows = await client.execute({
+      sql: 'select count(*) as n from latchkey_usage where key_id = ?',
+      args: [revoked.apiKey.id],
+    });
+    client.close();
+    expect(usageRows.rows[0]?.n).toBe(0);
   });
 });

@@ -165,6 +165,11 @@ export interface RevokeManyInput extends ActorOptions {
   reason?: string;
 }
 
+export interface PurgeInput {
+  /** How long a revoked or expired record is kept, in ms; at least a day. */
+  retentionMs: number;
+}
+
 export interface ListApiKeysInput {
   consumerId: string;
   cursor?: string | null;
@@ -191,6 +196,11 @@ export interface ApiKeys<TPermission extends string = string> {
   revoke(id: string, input?: RevokeApiKeyInput): Promise<ApiKey<TPermission>>;
   roll(id: string, input?: RollApiKeyInput): Promise<RolledApiKey<TPermission>>;
   revokeMany(input: RevokeManyInput): Promise<{ revokedKeyIds: string[] }>;
+  /**
+   * Deletes the records of keys revoked, or expired, more than `retentionMs` ago (with their
+   * usage counts; their audit events stay). Run it on a schedule to keep storage small.
+   */
+  purge(input: PurgeInput): Promise<{ purgedKeyIds: string[] }>;
   auditLog(input: AuditLogInput): Promise<Page<AuditEvent>>;
   /** Verifications per UTC day and outcome, oldest day first, days without any included as zeros. */
   usage(id: string, input?: UsageInput): Promise<{ keyId: string; days: UsageDay[] }>;
@@ -569,6 +579,12 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
       return { keyId: row.id, days: [...byDate.values()] };
     },
 
+    async purge(input) {
+      const { retentionMs } = parseInput(schemas.purge, input);
+      const purgedKeyIds = await storage(() => store.purgeKeys(clock() - retentionMs));
+      return { purgedKeyIds };
+    },
+
     flush: () => recorder.flush(),
 
     async close() {
@@ -637,6 +653,12 @@ function buildSchemas<P extends string>(declared: readonly P[]) {
       reason: reasonSchema.optional(),
     }),
     scope: z.strictObject({ consumerId: externalIdSchema.optional() }),
+    purge: z.strictObject({
+      retentionMs: z
+        .number()
+        .int()
+        .min(DAY_MS, { error: 'Keep revoked and expired keys for at least a day.' }),
+    }),
     usage: z.strictObject({
       consumerId: externalIdSchema.optional(),
       days: z.number().int().min(1).max(366).default(30),

@@ -7,6 +7,7 @@ export {
   createApiKeys,
   type KeyLimitsInput,
   type ListApiKeysInput,
+  type PurgeInput,
   type RateLimitInput,
   type RevokeApiKeyInput,
   type RevokeManyInput,

@@ -132,6 +132,17 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
       return results.flatMap((result, index) => (index % 2 === 0 ? (result as ApiKeyRow[]) : []));
     },
 
+    async purgeKeys(before) {
+      const database = ready();
+      const old = or(lt(keys.revokedAt, before), lt(keys.expiresAt, before));
+      const [purged] = await database.batch([
+        database.delete(keys).where(old).returning({ id: keys.id }),
+        // Usage rows whose key is gone: of these keys, and of any purged before.
+        database.delete(usage).where(sql`${usage.keyId} not in (select ${keys.id} from ${keys})`),
+      ]);
+      return purged.map((row) => row.id);
+    },
+
     async spendUsage(id, cost, now) {
       const database = ready();
       // The refill, the check and the decrement are one statement: no other writer can come

@@ -111,6 +111,11 @@ export interface KeyStore {
     eventFor: (key: KeyRef) => AuditEventRow,
   ): Promise<ApiKeyRow[]>;
   /**
+   * Deletes keys revoked, or expired, before `before` (with their usage counts; audit events
+   * stay as the trail); the ids deleted.
+   */
+  purgeKeys(before: number): Promise<string[]>;
+  /**
    * Spends `cost` uses of a key in one atomic guarded statement (refilling first when an interval
    * has passed), so that concurrent callers in any number of processes never spend more than it
    * has. A key without a usage limit is always spent.
