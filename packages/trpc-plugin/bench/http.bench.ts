@@ -1,7 +1,7 @@
-// `pnpm bench` for the plugin: the same tRPC query over real HTTP with no auth and behind
-// keyProcedure (a cached key), under the same load, alternating runs so that both see the same
-// machine. Writes .bench-results/http.json at the repository root for scripts/bench-report.mjs.
-import { execFileSync, spawn } from 'node:child_process';
+// `pnpm bench` for the plugin: the same tRPC query over real HTTP with no auth, behind a
+// middleware that does nothing, and behind keyProcedure (a cached key), under the same load.
+// Writes .bench-results/http.json at the repository root for scripts/bench-report.mjs.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -9,66 +9,96 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 const CONNECTIONS = 16;
-const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 6);
+const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+const WARMUP_S = 1;
 const ROUNDS = 5;
 
 // With two cores, pin the server to one and the load generator to the other, so that they do not
 // take turns on the same core (that, not the code, was most of the run-to-run spread).
 const pin = existsSync('/usr/bin/taskset') && cpus().length >= 2;
 if (pin) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
-const serverArgs = [
-  '--conditions=@latchkey/source',
-  '--import',
-  'tsx',
-  fileURLToPath(new URL('./server.ts', import.meta.url)),
-];
-const child = pin
-  ? spawn('taskset', ['-c', '0', process.execPath, ...serverArgs], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-  : spawn(process.execPath, serverArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
-const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
-const { url, key } = JSON.parse(String(first.value)) as { url: string; key: string };
+
+interface Server {
+  url: string;
+  key: string;
+  stats: () => Promise<{ cpuMicros: number; requests: number }>;
+  process: ChildProcess;
+}
+
+/**
+ * A fresh server process for every run: on Node 20, `AbortSignal.any` (which tRPC's fetch adapter
+ * calls once per request) leaks about 2 kB per call, so a long-lived server slows down as its heap
+ * grows and later runs would be penalised.
+ */
+async function startServer(): Promise<Server> {
+  const args = [
+    '--conditions=@latchkey/source',
+    '--import',
+    'tsx',
+    fileURLToPath(new URL('./server.ts', import.meta.url)),
+  ];
+  const child = pin
+    ? spawn('taskset', ['-c', '0', process.execPath, ...args], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+  const { url, key } = JSON.parse(String(first.value)) as { url: string; key: string };
+  const statsUrl = new URL('/__stats', url);
+  return {
+    url,
+    key,
+    process: child,
+    stats: async () =>
+      (await fetch(statsUrl)).json() as Promise<{ cpuMicros: number; requests: number }>,
+  };
+}
 
 interface Run {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** The server process's CPU time per request in this run. */
+  cpuMicrosPerRequest: number;
 }
 
-async function load(path: string, headers: Record<string, string>): Promise<Run> {
-  const result = await autocannon({
-    url: `${url}/${path}`,
+type Variant = 'open' | 'noop' | 'keyed';
+
+async function measureRun(variant: Variant): Promise<Run> {
+  const server = await startServer();
+  const options = {
+    url: `${server.url}/${variant}`,
     connections: CONNECTIONS,
-    duration: DURATION_S,
-    headers,
-  });
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${path}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
-  }
-  return {
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
+    headers: variant === 'keyed' ? { authorization: `Bearer ${server.key}` } : {},
   };
+  try {
+    await autocannon({ ...options, duration: WARMUP_S }); // JIT and the key's cache entry
+    const before = await server.stats();
+    const result = await autocannon({ ...options, duration: DURATION_S });
+    const after = await server.stats();
+    if (result.non2xx > 0 || result.errors > 0) {
+      throw new Error(`${variant}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
+    }
+    return {
+      requestsPerSecond: result.requests.average,
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      cpuMicrosPerRequest:
+        (after.cpuMicros - before.cpuMicros) / (after.requests - before.requests),
+    };
+  } finally {
+    server.process.kill('SIGTERM');
+  }
 }
 
-const variants = {
-  open: () => load('open', {}),
-  noop: () => load('noop', {}),
-  keyed: () => load('keyed', { authorization: `Bearer ${key}` }),
-};
-type Variant = keyof typeof variants;
 const runs: Record<Variant, Run[]> = { open: [], noop: [], keyed: [] };
-for (const run of Object.values(variants)) await run(); // warm-up
 for (let round = 0; round < ROUNDS; round++) {
   // Rotate which goes first, so that a machine getting slower or faster favours none.
   const order = (['open', 'noop', 'keyed'] as const).map(
     (_, i, all) => all[(i + round) % 3] as Variant,
   );
-  for (const variant of order) runs[variant].push(await variants[variant]());
+  for (const variant of order) runs[variant].push(await measureRun(variant));
 }
-child.kill('SIGTERM');
 
 /** The median, so that one noisy run on a shared machine does not decide. */
 const median = (values: number[]): number =>
@@ -77,10 +107,13 @@ const summary = (list: Run[]): Run => ({
   requestsPerSecond: median(list.map((run) => run.requestsPerSecond)),
   p50Ms: median(list.map((run) => run.p50Ms)),
   p99Ms: median(list.map((run) => run.p99Ms)),
+  cpuMicrosPerRequest: median(list.map((run) => run.cpuMicrosPerRequest)),
 });
-
-const pairedRatio = (over: Run[], under: Run[]): number =>
-  median(over.map((run, i) => run.requestsPerSecond / (under[i] as Run).requestsPerSecond));
+/** Each round's runs were back to back: the median of their ratios is the fairest comparison. */
+const pairedRatio = (over: Run[], under: Run[], metric: (run: Run) => number): number =>
+  median(over.map((run, i) => metric(run) / metric(under[i] as Run)));
+const throughput = (run: Run) => run.requestsPerSecond;
+const perCpuSecond = (run: Run) => 1 / run.cpuMicrosPerRequest;
 
 const results = {
   connections: CONNECTIONS,
@@ -93,9 +126,9 @@ const results = {
     ...summary(runs.noop),
   },
   keyProcedure: { name: 'same query behind `keyProcedure`, cached key', ...summary(runs.keyed) },
-  // Each round's runs were back to back: their ratios are the fairest comparison.
-  ratio: pairedRatio(runs.keyed, runs.open),
-  ratioToNoopMiddleware: pairedRatio(runs.keyed, runs.noop),
+  ratio: pairedRatio(runs.keyed, runs.open, throughput),
+  cpuRatio: pairedRatio(runs.keyed, runs.open, perCpuSecond),
+  ratioToNoopMiddleware: pairedRatio(runs.keyed, runs.noop, throughput),
   runs,
 };
 const out = fileURLToPath(new URL('../../../.bench-results/', import.meta.url));
