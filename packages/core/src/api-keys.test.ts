@@ -426,3 +426,34 @@ describe('purge', () => {
     expect(usageRows.rows[0]?.n).toBe(0);
   });
 });
+
+describe('concurrent changes', () => {
+  it('two rolls of one key at once: exactly one new key, the other call refused', async () => {
+    const { apiKeys } = setup();
+    const { apiKey } = await apiKeys.create({ ...base, name: 'a' });
+    const outcomes = await Promise.allSettled([
+      apiKeys.roll(apiKey.id, { gracePeriodMs: 1000 }),
+      apiKeys.roll(apiKey.id, { gracePeriodMs: 1000 }),
+      apiKeys.roll(apiKey.id, { gracePeriodMs: 1000 }),
+    ]);
+    const rolled = outcomes.filter((o) => o.status === 'fulfilled');
+    expect(rolled).toHaveLength(1);
+    for (const o of outcomes.filter((o) => o.status === 'rejected')) {
+      expect(o.reason).toMatchObject({ code: 'INVALID_STATE' });
+    }
+    const { items } = await apiKeys.list({ consumerId: 'team_1' });
+    expect(items).toHaveLength(2);
+  });
+
+  it('an update racing a revoke never un-revokes the key', async () => {
+    const { apiKeys } = setup();
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a' });
+    await Promise.allSettled([
+      apiKeys.update(apiKey.id, { enabled: true, name: 'b' }),
+      apiKeys.revoke(apiKey.id, { reason: 'race' }),
+      apiKeys.update(apiKey.id, { name: 'c' }),
+    ]);
+    expect((await apiKeys.get(apiKey.id))?.status).toBe('revoked');
+    expect((await apiKeys.verify(key)).code).toBe('REVOKED');
+  });
+});
