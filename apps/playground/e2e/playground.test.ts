@@ -123,6 +123,9 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
     const inQuery = await call(`/api/v1/invoices?api_key=play_${'A'.repeat(36)}`, null);
     expect(inQuery.status).toBe(401);
     expect(inQuery.body.error.code).toBe('MALFORMED');
+    const inTrpcQuery = await call(`/api/trpc/whoami?api_key=play_${'A'.repeat(36)}`, null);
+    expect(inTrpcQuery.status).toBe(401);
+    expect(inTrpcQuery.body.error.data.latchkeyCode).toBe('MALFORMED');
 
     const huge = await call('/api/trpc/whoami', 'x'.repeat(10_000));
     expect(huge.status).toBe(401);

@@ -6,6 +6,8 @@ import type { DemoUser } from './session';
 export interface Context {
   /** The request's headers: where `keyProcedure` finds the key. */
   headers: Headers;
+  /** The request's URL: a key in its query string is refused, not read. */
+  url: string;
   /** The response's headers: where `keyProcedure` puts `WWW-Authenticate` and `Retry-After`. */
   resHeaders: Headers;
   /** The signed-in demo user, for the key-management router. */
@@ -34,5 +36,6 @@ export const { apiKeyRouter, keyProcedure, requirePermissions } = createApiKeyPl
   // Members may look at their team's keys; only admins may create, change, revoke or roll them.
   authorize: ({ ctx, action }) => ctx.user.role === 'admin' || READ_ONLY.has(action),
   headers: ({ ctx }) => ctx.headers,
+  url: ({ ctx }) => ctx.url,
   responseHeaders: ({ ctx }) => ctx.resHeaders,
 });

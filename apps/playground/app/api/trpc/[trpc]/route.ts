@@ -10,6 +10,7 @@ function handler(request: Request): Promise<Response> {
     router: appRouter,
     createContext: ({ req, resHeaders }): Context => ({
       headers: req.headers,
+      url: req.url,
       resHeaders,
       user: sessionFromCookieHeader(req.headers.get('cookie')),
     }),
