@@ -51,7 +51,9 @@ if (core) {
     'The floor is what any verification must do: a one-shot SHA-256 of the key and one `Map`',
     'lookup. A cached `verify` adds the checksum check, the expiry and permission checks, the',
     'in-memory usage count, and the `Promise` its API returns. Cold means the cache is off',
-    '(`cache: { ttlMs: 0 }`): every call is one indexed read of the libsql file.',
+    '(`cache: { ttlMs: 0 }`): every call is one indexed read of the libsql file, through a',
+    'statement prepared once on a read-only connection of the native `libsql` module (about 5×',
+    'faster than a read through `@libsql/client`, which prepares every statement anew).',
     '',
   );
 }

@@ -3,6 +3,7 @@ import { and, desc, eq, getTableColumns, gte, isNull, lt, or, type SQL, sql } fr
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { prepareFileDatabase } from '#file-database';
+import { type NativeKeyReader, openNativeKeyReader } from '#native-reader';
 import { type ApiKeyRow, apiKeysTable, auditEventsTable, usageTable } from '../schema.js';
 import { migrate } from './migrate.js';
 import type { KeyFilter, KeyStore, RevokeManyFilter, RowCursor } from './store.js';
@@ -31,6 +32,7 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
   let db: LibSQLDrizzle | undefined;
   let ownsClient = false;
   let findByHashQuery: ReturnType<typeof prepareFindByHash> | undefined;
+  let nativeReader: NativeKeyReader | undefined;
 
   function ready(): LibSQLDrizzle {
     if (db === undefined) throw new Error('Latchkey storage used before init()');
@@ -40,15 +42,20 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
   return {
     async init() {
       if (db !== undefined) return;
-      const opened = await open(database);
+      const { db: opened, filePath } = await open(database);
       await migrate(opened.$client);
       findByHashQuery = prepareFindByHash(opened);
+      // Only for a file this store opened itself: a host's own client may be anything.
+      if (filePath !== undefined && !isDrizzle(database) && !isClient(database)) {
+        nativeReader = await openNativeKeyReader(filePath, busyTimeoutMs(database));
+      }
       db = opened;
       ownsClient = !isDrizzle(database) && !isClient(database);
     },
 
     async findByHash(hash) {
       ready();
+      if (nativeReader !== undefined) return nativeReader.findByHash(hash);
       return findByHashQuery?.get({ hash });
     },
 
@@ -229,6 +236,8 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     },
 
     async close() {
+      nativeReader?.close();
+      nativeReader = undefined;
       if (db !== undefined && ownsClient) db.$client.close();
       db = undefined;
     },
@@ -263,14 +272,16 @@ function prepareFindByHash(db: LibSQLDrizzle) {
     .prepare();
 }
 
-async function open(database: DatabaseOption): Promise<LibSQLDrizzle> {
-  if (isDrizzle(database)) return database;
-  if (isClient(database)) return drizzle(database) as LibSQLDrizzle;
-  await prepareFileDatabase(database.url);
+async function open(
+  database: DatabaseOption,
+): Promise<{ db: LibSQLDrizzle; filePath: string | undefined }> {
+  if (isDrizzle(database)) return { db: database, filePath: undefined };
+  if (isClient(database)) return { db: drizzle(database) as LibSQLDrizzle, filePath: undefined };
+  const filePath = await prepareFileDatabase(database.url);
   const client = createClient({
     url: database.url,
     ...(database.authToken === undefined ? {} : { authToken: database.authToken }),
-    timeout: database.busyTimeoutMs ?? 5000,
+    timeout: busyTimeoutMs(database),
   });
   try {
     if (database.url.startsWith('file:')) await client.execute('PRAGMA journal_mode = WAL');
@@ -278,7 +289,11 @@ async function open(database: DatabaseOption): Promise<LibSQLDrizzle> {
     client.close();
     throw error;
   }
-  return drizzle(client) as LibSQLDrizzle;
+  return { db: drizzle(client) as LibSQLDrizzle, filePath };
+}
+
+function busyTimeoutMs(database: DatabaseOption): number {
+  return (!isDrizzle(database) && !isClient(database) && database.busyTimeoutMs) || 5000;
 }
 
 function isDrizzle(database: DatabaseOption): database is LibSQLDrizzle {

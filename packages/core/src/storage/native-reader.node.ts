@@ -1,0 +1,69 @@
+import type { VerifiableKeyRow } from './store.js';
+
+/** Looks a key up by hash, synchronously; `undefined` when there is no such key. */
+export type NativeKeyReader = {
+  findByHash(hash: string): VerifiableKeyRow | undefined;
+  close(): void;
+};
+
+interface RawRow {
+  id: string;
+  consumer_id: string;
+  owner_id: string;
+  name: string;
+  permissions: string;
+  metadata: string;
+  enabled: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  rate_limits: string;
+  remaining: number | null;
+}
+
+/**
+ * The verification read on an embedded `file:` database, through a statement prepared once on a
+ * read-only connection of its own. `@libsql/client` prepares every statement anew and builds each
+ * row property by property, which made this one indexed read ~85 µs instead of ~15 µs. WAL mode
+ * (set when the store opens the file) lets this connection read alongside the client's writes.
+ * `undefined` when the native `libsql` module cannot be loaded: the store then reads through the
+ * client as for any other database.
+ */
+export async function openNativeKeyReader(
+  path: string,
+  busyTimeoutMs: number,
+): Promise<NativeKeyReader | undefined> {
+  let Database: typeof import('libsql');
+  try {
+    Database = (await import('libsql')).default;
+  } catch {
+    return undefined;
+  }
+  const db = new Database(path, { readonly: true, timeout: busyTimeoutMs });
+  const statement = db.prepare(
+    `select id, consumer_id, owner_id, name, permissions, metadata, enabled, expires_at,
+       revoked_at, rate_limits, remaining
+     from latchkey_keys where hash = ? limit 1`,
+  );
+  return {
+    findByHash(hash) {
+      const row = statement.get(hash) as RawRow | undefined;
+      if (row === undefined) return undefined;
+      return {
+        id: row.id,
+        consumerId: row.consumer_id,
+        ownerId: row.owner_id,
+        name: row.name,
+        permissions: JSON.parse(row.permissions),
+        metadata: JSON.parse(row.metadata),
+        enabled: row.enabled === 1,
+        expiresAt: row.expires_at,
+        revokedAt: row.revoked_at,
+        rateLimits: JSON.parse(row.rate_limits),
+        remaining: row.remaining,
+      };
+    },
+    close() {
+      db.close();
+    },
+  };
+}
