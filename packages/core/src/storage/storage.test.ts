@@ -6,11 +6,13 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readMigrations } from '../../../../scripts/embed-migrations.mjs';
 import { createApiKeys } from '../api-keys.js';
+import { createKeyHasher } from '../hash/node.js';
 import { generateKey } from '../key-format.js';
 import { MIGRATIONS } from '../migrations.generated.js';
 import { apiKeysTable } from '../schema.js';
 import { base, PERMISSIONS } from '../test-support/fixtures.js';
 import { tempDatabase } from '../test-support/temp-database.js';
+import { createDrizzleStore } from './drizzle-store.js';
 
 const temp: { remove: () => void }[] = [];
 afterEach(() => {
@@ -167,5 +169,35 @@ describe('storage faults', () => {
     expect((await check.get(apiKey.id))?.lastUsedAt).toBeNull();
     await check.close();
     reopened.close();
+  });
+});
+
+describe('the verification read', () => {
+  it('gives the same row through the native statement as through the libsql client', async () => {
+    const database = tempDb();
+    const apiKeys = createApiKeys({ database: { url: database.url }, permissions: PERMISSIONS });
+    const { key } = await apiKeys.create({
+      ...base,
+      name: 'full',
+      permissions: ['invoices:read', 'reports:read'],
+      metadata: { plan: 'pro', seats: 3, nested: { ok: true } },
+      expiresAt: Date.now() + 60_000,
+      enabled: false,
+      rateLimits: [{ limit: 5, windowMs: 1000, per: 'consumer' }],
+      remaining: 7,
+    });
+    await apiKeys.close();
+    const hash = createKeyHasher()(key);
+
+    const native = createDrizzleStore({ url: database.url }); // opens the file itself
+    const client = createClient({ url: database.url });
+    const viaClient = createDrizzleStore(client);
+    await Promise.all([native.init(), viaClient.init()]);
+    const row = await native.findByHash(hash);
+    expect(row).toEqual(await viaClient.findByHash(hash));
+    expect(row).toMatchObject({ enabled: false, remaining: 7, metadata: { nested: { ok: true } } });
+    expect(await native.findByHash('0'.repeat(64))).toBeUndefined();
+    await Promise.all([native.close(), viaClient.close()]);
+    client.close();
   });
 });
