@@ -11,7 +11,7 @@ import autocannon from 'autocannon';
 const CONNECTIONS = 16;
 const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
 const WARMUP_S = 1;
-const ROUNDS = 5;
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 7);
 
 // With two cores, pin the server to one and the load generator to the other, so that they do not
 // take turns on the same core (that, not the code, was most of the run-to-run spread).
