@@ -63,11 +63,11 @@ if (http) {
   lines.push(
     '## tRPC over HTTP (`@latchkey/trpc-plugin`, fetch adapter on `node:http`)',
     '',
-    `${http.rounds} rounds of three ${http.durationSeconds} s runs (rotating which goes first), each on a fresh server process after a 1 s warm-up, ${http.connections} connections, load from autocannon in another process on the same machine; medians. Each ratio is the median of the rounds' ratios. For scale: a tRPC middleware that does nothing costs about 4.5 µs here; a cached verification about 0.7 µs.`,
+    `${http.rounds} rounds; in each, one fresh server process serves the variants in ${http.durationSeconds} s runs back to back (rotating which goes first, after a 1 s warm-up of each); ${http.connections} connections, load from autocannon in another process on the same machine; medians. Each ratio is the median of the rounds' ratios. For scale: a tRPC middleware that does nothing costs about 4.5 µs here; a cached verification about 0.7 µs.`,
     '',
     '| procedure | req/s | p50 ms | p99 ms | server CPU µs / request |',
     '| --- | ---: | ---: | ---: | ---: |',
-    ...[http.noAuth, http.noopMiddleware, http.keyProcedure].map(
+    ...[http.noAuth, http.openWithHeader, http.noopMiddleware, http.keyProcedure].map(
       (m) =>
         `| ${m.name} | ${ops(m.requestsPerSecond)} | ${m.p50Ms} | ${m.p99Ms} | ${m.cpuMicrosPerRequest.toFixed(0)} |`,
     ),
@@ -76,6 +76,7 @@ if (http) {
     '| --- | --- | --- |',
     `| \`keyProcedure\` (cached key) ≥ 0.95× the no-auth procedure | ${ratio.toFixed(3)}× | ${verdict(ratio >= 0.95)} |`,
     `| (for scale) the same, in requests per server CPU-second | ${http.cpuRatio.toFixed(3)}× | |`,
+    `| (for scale) \`keyProcedure\` against the no-auth query sent the same header | ${http.ratioToOpenWithHeader.toFixed(3)}× | |`,
     `| (for scale) \`keyProcedure\` against a middleware that does nothing | ${http.ratioToNoopMiddleware.toFixed(3)}× | |`,
     '',
     'Any tRPC middleware costs the same whatever it does: tRPC 11 copies the call options and the',
