@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
-const CONNECTIONS = 16;
+const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 16);
 const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
 const WARMUP_S = 1;
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 9);

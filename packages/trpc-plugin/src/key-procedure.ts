@@ -78,7 +78,12 @@ export function buildKeyProcedure<
       keyOptions,
     );
     if (!reading.ok) throw refuse(ctx, authFailure(reading.code, { message: reading.message }));
-    const result = await verify(apiKeys, reading.key);
+    let result: VerifyResult<P>;
+    try {
+      result = await apiKeys.verify(reading.key);
+    } catch (error) {
+      throw keyServiceError(error);
+    }
     if (!result.valid) throw refuse(ctx, rejectedKeyFailure(result));
     const keyContext: KeyProcedureContext<P> = {
       consumerId: result.consumerId,
@@ -122,17 +127,6 @@ export function buildRequirePermissions<P extends string>(
       return next();
     };
   };
-}
-
-async function verify<P extends string>(
-  apiKeys: ApiKeys<P>,
-  key: string,
-): Promise<VerifyResult<P>> {
-  try {
-    return await apiKeys.verify(key);
-  } catch (error) {
-    throw keyServiceError(error);
-  }
 }
 
 /**
