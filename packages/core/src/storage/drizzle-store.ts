@@ -42,15 +42,15 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
   return {
     async init() {
       if (db !== undefined) return;
-      const { db: opened, filePath } = await open(database);
-      await migrate(opened.$client);
-      findByHashQuery = prepareFindByHash(opened);
-      // Only for a file this store opened itself: a host's own client may be anything.
-      if (filePath !== undefined && !isDrizzle(database) && !isClient(database)) {
-        nativeReader = await openNativeKeyReader(filePath, busyTimeoutMs(database));
+      const opened = await open(database);
+      await migrate(opened.db.$client);
+      // The native read needs the migrated table, so it is prepared here, after `migrate`.
+      if (opened.file !== undefined) {
+        nativeReader = await openNativeKeyReader(opened.file.path, opened.file.busyTimeoutMs);
       }
-      db = opened;
-      ownsClient = !isDrizzle(database) && !isClient(database);
+      if (nativeReader === undefined) findByHashQuery = prepareFindByHash(opened.db);
+      db = opened.db;
+      ownsClient = opened.owned;
     },
 
     async findByHash(hash) {
@@ -272,16 +272,23 @@ function prepareFindByHash(db: LibSQLDrizzle) {
     .prepare();
 }
 
-async function open(
-  database: DatabaseOption,
-): Promise<{ db: LibSQLDrizzle; filePath: string | undefined }> {
-  if (isDrizzle(database)) return { db: database, filePath: undefined };
-  if (isClient(database)) return { db: drizzle(database) as LibSQLDrizzle, filePath: undefined };
-  const filePath = await prepareFileDatabase(database.url);
+interface OpenedDatabase {
+  db: LibSQLDrizzle;
+  /** Whether this store opened the client (and so closes it). */
+  owned: boolean;
+  /** A `file:` database this store opened: only then may it read the file natively. */
+  file?: { path: string; busyTimeoutMs: number };
+}
+
+async function open(database: DatabaseOption): Promise<OpenedDatabase> {
+  if (isDrizzle(database)) return { db: database, owned: false };
+  if (isClient(database)) return { db: drizzle(database) as LibSQLDrizzle, owned: false };
+  const path = await prepareFileDatabase(database.url);
+  const busyTimeoutMs = database.busyTimeoutMs ?? 5000;
   const client = createClient({
     url: database.url,
     ...(database.authToken === undefined ? {} : { authToken: database.authToken }),
-    timeout: busyTimeoutMs(database),
+    timeout: busyTimeoutMs,
   });
   try {
     if (database.url.startsWith('file:')) await client.execute('PRAGMA journal_mode = WAL');
@@ -289,11 +296,11 @@ async function open(
     client.close();
     throw error;
   }
-  return { db: drizzle(client) as LibSQLDrizzle, filePath };
-}
-
-function busyTimeoutMs(database: DatabaseOption): number {
-  return (!isDrizzle(database) && !isClient(database) && database.busyTimeoutMs) || 5000;
+  return {
+    db: drizzle(client) as LibSQLDrizzle,
+    owned: true,
+    ...(path === undefined ? {} : { file: { path, busyTimeoutMs } }),
+  };
 }
 
 function isDrizzle(database: DatabaseOption): database is LibSQLDrizzle {
