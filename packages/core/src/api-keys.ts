@@ -17,6 +17,7 @@ import {
 import type { ApiKeyRow, AuditEventRow, RateLimit } from './schema.js';
 import { createDrizzleStore, type DatabaseOption } from './storage/drizzle-store.js';
 import type { KeyChanges, KeyStore } from './storage/store.js';
+import { DAY_MS, utcDay } from './time.js';
 import type {
   ApiKey,
   AuditEvent,
@@ -236,7 +237,6 @@ export interface ApiKeys<TPermission extends string = string> {
 }
 
 const MAX_CREATE_ATTEMPTS = 3;
-const DAY_MS = 86_400_000;
 const keyIdSchema = z.string().min(1).max(INPUT_LIMITS.idMaxLength);
 
 export function createApiKeys<const TPermissions extends readonly string[] = readonly []>(
@@ -563,9 +563,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
       const row = await findInScope(parsedId, consumerId === undefined ? {} : { consumerId });
       await recorder.flush(); // so that the last seconds count too
       const today = clock();
-      const dates = Array.from({ length: days }, (_, i) =>
-        new Date(today - (days - 1 - i) * DAY_MS).toISOString().slice(0, 10),
-      );
+      const dates = Array.from({ length: days }, (_, i) => utcDay(today - (days - 1 - i) * DAY_MS));
       const rows = await storage(() => store.readUsage(row.id, dates[0] as string));
       const byDate = new Map(
         dates.map((date) => [date, { date, total: 0, counts: {} } as UsageDay]),

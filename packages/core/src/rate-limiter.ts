@@ -1,5 +1,6 @@
 import type { RateLimit } from './schema.js';
 import type { RateLimitState } from './types.js';
+import { MAX_RATE_LIMIT_WINDOW_MS } from './validation.js';
 
 export type RateLimitDecision =
   | { allowed: true; state: RateLimitState }
@@ -81,7 +82,7 @@ export class FixedWindowRateLimiter {
   #makeRoom(now: number): void {
     if (this.#windows.size < this.#maxSubjects) return;
     for (const [subject, window] of this.#windows) {
-      if (now - window.start > MAX_WINDOW_MS) this.#windows.delete(subject);
+      if (now - window.start > MAX_RATE_LIMIT_WINDOW_MS) this.#windows.delete(subject);
     }
     if (this.#windows.size >= this.#maxSubjects) {
       const oldest = this.#windows.keys().next();
@@ -89,5 +90,3 @@ export class FixedWindowRateLimiter {
     }
   }
 }
-
-export const MAX_WINDOW_MS = 31 * 24 * 60 * 60 * 1000;

@@ -1,4 +1,5 @@
 import type { KeyStore, UsageBatch } from './storage/store.js';
+import { DAY_MS, utcDay } from './time.js';
 import type { VerifyCode } from './types.js';
 
 interface KeyUsage {
@@ -9,8 +10,6 @@ interface KeyUsage {
   /** Counts of days that ended before the flush. */
   earlier: { day: string; counts: Partial<Record<VerifyCode, number>> }[];
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * Aggregates `lastUsedAt` and per-day outcome counts in memory so that a verification never
@@ -94,7 +93,7 @@ export class UsageRecorder {
   #dayOf(now: number): string {
     if (now < this.#dayStart || now >= this.#dayStart + DAY_MS) {
       this.#dayStart = now - (now % DAY_MS);
-      this.#day = new Date(this.#dayStart).toISOString().slice(0, 10);
+      this.#day = utcDay(this.#dayStart);
     }
     return this.#day;
   }

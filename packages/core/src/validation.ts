@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { type InputIssue, LatchkeyError } from './errors.js';
 import type { JsonObject } from './json.js';
+import { DAY_MS } from './time.js';
+
+/** The longest rate-limit window; the limiter forgets windows older than this. */
+export const MAX_RATE_LIMIT_WINDOW_MS = 31 * DAY_MS;
 
 /** Bounds on every input, so that no caller can store unbounded data through Latchkey. */
 export const INPUT_LIMITS = {
@@ -11,7 +15,7 @@ export const INPUT_LIMITS = {
   pageSizeDefault: 20,
   pageSizeMax: 100,
   /** The longest grace period `roll` accepts: 30 days. */
-  gracePeriodMaxMs: 30 * 24 * 60 * 60 * 1000,
+  gracePeriodMaxMs: 30 * DAY_MS,
 } as const;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
@@ -150,7 +154,6 @@ export function invalidInput(issues: InputIssue[]): LatchkeyError {
 }
 
 const MAX_RATE_LIMITS = 10;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A rate limit as given by a caller; `name` defaults to `"default"`, `per` to `'key'`. */
 export const rateLimitSchema = z.strictObject({
@@ -165,7 +168,7 @@ export const rateLimitSchema = z.strictObject({
     .number()
     .int()
     .min(1)
-    .max(31 * DAY_MS, { error: 'A rate limit window is at most 31 days.' }),
+    .max(MAX_RATE_LIMIT_WINDOW_MS, { error: 'A rate limit window is at most 31 days.' }),
   per: z.enum(['key', 'consumer']).default('key'),
 });
 
