@@ -38,28 +38,15 @@ export class FixedWindowRateLimiter {
       window.used = 0;
     }
     const resetAt = start + limit.windowMs;
-    if (window.used + cost > limit.limit) {
-      return {
-        allowed: false,
-        state: {
-          name: limit.name,
-          limit: limit.limit,
-          remaining: limit.limit - window.used,
-          resetAt,
-        },
-        retryAfterMs: resetAt - now,
-      };
-    }
-    window.used += cost;
-    return {
-      allowed: true,
-      state: {
-        name: limit.name,
-        limit: limit.limit,
-        remaining: limit.limit - window.used,
-        resetAt,
-      },
+    const allowed = window.used + cost <= limit.limit;
+    if (allowed) window.used += cost;
+    const state = {
+      name: limit.name,
+      limit: limit.limit,
+      remaining: limit.limit - window.used,
+      resetAt,
     };
+    return allowed ? { allowed, state } : { allowed, state, retryAfterMs: resetAt - now };
   }
 
   /** Gives `cost` back to the window that started at `windowStart`, if it is still current. */
