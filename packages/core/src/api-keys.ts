@@ -337,6 +337,25 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     return row;
   }
 
+  /**
+   * Runs `write` with a new secret and the columns it gives a record (id, hash, display parts),
+   * and again with fresh ones while `write` reports a taken hash or id (`undefined`): a bounded
+   * retry, so a collision never fails a create or a roll, nor loops forever.
+   */
+  async function withFreshKey<T>(
+    write: (fresh: { key: string; columns: FreshKeyColumns }) => Promise<T | undefined>,
+  ): Promise<T> {
+    for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
+      const key = generateKey(prefix, random);
+      const written = await write({
+        key,
+        columns: { id: newKeyId(random), hash: hash(key), ...displayParts(key) },
+      });
+      if (written !== undefined) return written;
+    }
+    throw new LatchkeyError('KEY_GENERATION_FAILED');
+  }
+
   const apiKeys: ApiKeys<P> = {
     prefix,
     permissions: declared,
@@ -351,12 +370,9 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
       const now = clock();
       assertFuture(parsed.expiresAt, now);
       const limits = limitColumns(parsed, now);
-      for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
-        const key = generateKey(prefix, random);
+      return withFreshKey(async (fresh) => {
         const row: ApiKeyRow = {
-          id: newKeyId(random),
-          hash: hash(key),
-          ...displayParts(key),
+          ...fresh.columns,
           name: parsed.name,
           consumerId: parsed.consumerId,
           ownerId: parsed.ownerId,
@@ -381,11 +397,9 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
           name: row.name,
           permissions: row.permissions,
         });
-        if (await storage(() => store.insertKey(row, created))) {
-          return { key, apiKey: toApiKey<P>(row, now) };
-        }
-      }
-      throw new LatchkeyError('KEY_GENERATION_FAILED');
+        if (!(await storage(() => store.insertKey(row, created)))) return undefined;
+        return { key: fresh.key, apiKey: toApiKey<P>(row, now) };
+      });
     },
 
     async get(id, scope = {}) {
@@ -434,7 +448,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
         throw invalidInput([{ path: [], message: 'Nothing to update.' }]);
       }
       assertFuture(changes.expiresAt, now);
-      const scope = consumerId === undefined ? {} : { consumerId };
+      const scope = { consumerId };
       const existing = await findChangeable(parsedId, scope);
       const row = await storage(() =>
         store.updateKey(
@@ -456,9 +470,9 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     async revoke(id, input = {}) {
       const parsedId = parseInput(keyIdSchema, id);
       const { consumerId, actorId, reason } = parseInput(schemas.revoke, input);
-      const scope = consumerId === undefined ? {} : { consumerId };
+      const scope = { consumerId };
       const now = clock();
-      const revokedReason = reason === undefined || reason === '' ? null : reason;
+      const revokedReason = reasonOrNull(reason);
       const existing = await findInScope(parsedId, scope);
       // Revoking twice is not an error: the key is revoked, as asked.
       if (existing.revokedAt !== null) return toApiKey<P>(existing, now);
@@ -477,7 +491,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     async roll(id, input = {}) {
       const parsedId = parseInput(keyIdSchema, id);
       const { consumerId, actorId, gracePeriodMs } = parseInput(schemas.roll, input);
-      const scope = consumerId === undefined ? {} : { consumerId };
+      const scope = { consumerId };
       const old = await findChangeable(parsedId, scope);
       const now = clock();
       if (old.replacedById !== null) throw alreadyRolled();
@@ -487,13 +501,10 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
         });
       }
       const oldExpiresAt = Math.min(old.expiresAt ?? Number.POSITIVE_INFINITY, now + gracePeriodMs);
-      for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
-        const key = generateKey(prefix, random);
+      return withFreshKey(async (fresh) => {
         const row: ApiKeyRow = {
           ...old,
-          id: newKeyId(random),
-          hash: hash(key),
-          ...displayParts(key),
+          ...fresh.columns,
           createdAt: now,
           updatedAt: now,
           revokedAt: null,
@@ -519,16 +530,14 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
         );
         // Revoked or rolled by someone else between our read and our write.
         if (outcome === 'not-found') throw alreadyRolled();
-        if (outcome === 'replaced') {
-          forget([old]);
-          return {
-            key,
-            apiKey: toApiKey<P>(row, now),
-            previous: toApiKey<P>({ ...old, ...changes }, now),
-          };
-        }
-      }
-      throw new LatchkeyError('KEY_GENERATION_FAILED');
+        if (outcome === 'hash-taken') return undefined;
+        forget([old]);
+        return {
+          key: fresh.key,
+          apiKey: toApiKey<P>(row, now),
+          previous: toApiKey<P>({ ...old, ...changes }, now),
+        };
+      });
     },
 
     async revokeMany(input) {
@@ -546,7 +555,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
         ...(parsed.ownerId === undefined ? {} : { ownerId: parsed.ownerId }),
       };
       const now = clock();
-      const reason = parsed.reason === undefined || parsed.reason === '' ? null : parsed.reason;
+      const reason = reasonOrNull(parsed.reason);
       const targets = await storage(() => store.findUnrevoked(filter));
       const revoked = await storage(() =>
         store.revokeKeys(targets, now, reason, (target) =>
@@ -560,7 +569,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     async usage(id, input = {}) {
       const parsedId = parseInput(keyIdSchema, id);
       const { consumerId, days } = parseInput(schemas.usage, input);
-      const row = await findInScope(parsedId, consumerId === undefined ? {} : { consumerId });
+      const row = await findInScope(parsedId, { consumerId });
       await recorder.flush(); // so that the last seconds count too
       const today = clock();
       const dates = Array.from({ length: days }, (_, i) => utcDay(today - (days - 1 - i) * DAY_MS));
@@ -716,6 +725,13 @@ function parseOption<S extends z.ZodType>(schema: S, value: unknown, name: strin
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new TypeError(`Latchkey: invalid \`${name}\` option: ${result.error.message}`);
+}
+
+type FreshKeyColumns = Pick<ApiKeyRow, 'id' | 'hash' | 'start' | 'last4'>;
+
+/** A revocation's reason as stored: an empty one is none. */
+function reasonOrNull(reason: string | undefined): string | null {
+  return reason === undefined || reason === '' ? null : reason;
 }
 
 function alreadyRolled(): LatchkeyError {
