@@ -1,7 +1,7 @@
+import { storageFailure } from '@latchkey/core';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { STORAGE_UNAVAILABLE_MESSAGE } from './router-error.js';
 import { brokenApiKeys, PERMISSIONS, testApiKeys } from './test-support/api-keys.js';
 import { admin, member, rejection, userClient } from './test-support/clients.js';
 import {
@@ -186,7 +186,7 @@ describe('apiKeyRouter over HTTP', () => {
     ]) {
       const error = await rejection(call());
       expect(recorder.last().status).toBe(503);
-      expect(error.message).toBe(STORAGE_UNAVAILABLE_MESSAGE);
+      expect(error.message).toBe(storageFailure().message);
       expect(error.data).toMatchObject({
         code: 'SERVICE_UNAVAILABLE',
         latchkeyCode: 'STORAGE_UNAVAILABLE',

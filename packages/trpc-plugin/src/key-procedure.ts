@@ -1,15 +1,12 @@
 import {
   type ApiKeys,
   failureResponseParts,
-  isLatchkeyError,
   queryOf,
   type ResolvedKeyOptions,
   readKey,
-  storageFailure,
   type VerifiedKey,
   type VerifyResult,
 } from '@latchkey/core';
-import { TRPCError } from '@trpc/server';
 import {
   type AuthFailure,
   authFailure,
@@ -24,6 +21,7 @@ import type {
 } from './host-procedure.js';
 import { permissionRefusal, takePermissionRefusal } from './permission-refusal.js';
 import { headerGetter, type RequestHeaders } from './request-headers.js';
+import { toRouterError } from './router-error.js';
 import type { KeyProcedureContext } from './types.js';
 
 /** Where the response headers go: the fetch adapter's `resHeaders`, or a wrapper of your own. */
@@ -82,7 +80,7 @@ export function buildKeyProcedure<
     try {
       result = await apiKeys.verify(reading.key);
     } catch (error) {
-      throw keyServiceError(error);
+      throw toRouterError(error);
     }
     if (!result.valid) throw refuse(ctx, rejectedKeyFailure(result));
     const keyContext: KeyProcedureContext<P> = {
@@ -137,18 +135,8 @@ async function refund<P extends string>(apiKeys: ApiKeys<P>, result: VerifiedKey
   try {
     await apiKeys.refund(result, 'INSUFFICIENT_PERMISSIONS');
   } catch (error) {
-    throw keyServiceError(error);
+    throw toRouterError(error);
   }
-}
-
-/** Storage that cannot be reached is not a bad key: 503, never 401 (DESIGN.md "Verification"). */
-function keyServiceError(error: unknown): TRPCError {
-  const storage = isLatchkeyError(error, 'STORAGE_UNAVAILABLE');
-  return new TRPCError({
-    code: storage ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR',
-    message: storage ? storageFailure().message : 'The API key could not be verified.',
-    cause: error,
-  });
 }
 
 /**

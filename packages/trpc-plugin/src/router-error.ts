@@ -1,4 +1,4 @@
-import { isLatchkeyError, type LatchkeyErrorCode } from '@latchkey/core';
+import { isLatchkeyError, type LatchkeyErrorCode, storageFailure } from '@latchkey/core';
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 
 const TRPC_CODE: Record<LatchkeyErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -9,12 +9,11 @@ const TRPC_CODE: Record<LatchkeyErrorCode, TRPC_ERROR_CODE_KEY> = {
   KEY_GENERATION_FAILED: 'INTERNAL_SERVER_ERROR',
 };
 
-/** Said instead of core's message where that message may name the database or its driver. */
-export const STORAGE_UNAVAILABLE_MESSAGE = 'The API key service is unavailable; retry later.';
 const UNEXPECTED_MESSAGE = 'The API key service failed.';
 
 /**
- * Translates what core throws into the tRPC error the client sees. Core's messages for bad input,
+ * Translates what core throws into the tRPC error the client sees, in the router and in
+ * `keyProcedure` alike: storage that cannot be reached is 503, never a 401. Core's messages for bad input,
  * missing keys and invalid states are written for callers (they name each bad field); storage and
  * unexpected faults keep their details in `cause`, for the host's logs, and say nothing more.
  */
@@ -27,7 +26,8 @@ export function toRouterError(error: unknown): TRPCError {
     });
   }
   const message =
-    error.code === 'STORAGE_UNAVAILABLE' ? STORAGE_UNAVAILABLE_MESSAGE : error.message;
+    // Core's own message may name the database or its driver; say what every door says.
+    error.code === 'STORAGE_UNAVAILABLE' ? storageFailure().message : error.message;
   return new TRPCError({ code: TRPC_CODE[error.code], message, cause: error });
 }
 
