@@ -211,6 +211,16 @@ export interface ApiKeys<TPermission extends string = string> {
    */
   verify(key: unknown, options?: VerifyOptions<TPermission>): Promise<VerifyResult<TPermission>>;
   /**
+   * `verify` without a promise, for a key this process has cached and that has no usage limit
+   * (and for a malformed key): the same result, counted the same way. `undefined`, having done
+   * nothing, when the answer needs storage; then call `verify`. For synchronous middleware and
+   * hot paths: `apiKeys.verifyCached(key) ?? (await apiKeys.verify(key))`.
+   */
+  verifyCached(
+    key: unknown,
+    options?: VerifyOptions<TPermission>,
+  ): VerifyResult<TPermission> | undefined;
+  /**
    * Gives back what a valid verification spent (rate-limit units, `remaining` uses) when the
    * request was refused after it, e.g. by a permission check later in a tRPC middleware chain,
    * and counts it under `code` (default `INSUFFICIENT_PERMISSIONS`) instead of `VALID`.
@@ -287,7 +297,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     }
   }
 
-  const { verify, refund, forget } = createVerifier({
+  const { verify, verifyCached, refund, forget } = createVerifier({
     store,
     storage,
     cache,
@@ -360,6 +370,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     prefix,
     permissions: declared,
     verify: (key, verifyOptions) => verify<P>(key, verifyOptions),
+    verifyCached: (key, verifyOptions) => verifyCached<P>(key, verifyOptions),
     refund: (result, code) => refund(result as VerifiedKey, code),
     authenticateRequest: (input, requestOptions) =>
       authenticateRequest(apiKeys, input, requestOptions),

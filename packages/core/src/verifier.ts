@@ -52,6 +52,14 @@ interface Receipt {
   usage?: { lastRefillAt: number | null };
 }
 
+/** What a call that passed the in-memory checks spends: its cost, and its rate limit's decision. */
+interface Pass {
+  cost: number;
+  rateLimit?: { subject: string; limit: RateLimit };
+  decision?: RateLimitDecision;
+}
+
+const ONE_UNIT: Pass = Object.freeze({ cost: 1 });
 const MALFORMED: RejectedKey = Object.freeze({ valid: false, code: 'MALFORMED' });
 const NOT_FOUND: RejectedKey = Object.freeze({ valid: false, code: 'NOT_FOUND' });
 
@@ -95,6 +103,24 @@ export function createVerifier(deps: VerifierDependencies) {
     return { valid: false, code, keyId: record.id };
   }
 
+  /**
+   * The result when no storage is needed to reach it: a malformed key, or a key in this
+   * process's cache without a usage limit. `undefined`, having done nothing, when storage must be
+   * read or written: then `verify` gives the answer. No promise, no I/O, no write.
+   */
+  function verifyCached<P extends string>(
+    key: unknown,
+    options?: VerifyOptions<P>,
+  ): VerifyResult<P> | undefined {
+    if (typeof key !== 'string' || key.length > MAX_KEY_LENGTH) return MALFORMED;
+    const now = clock();
+    const record = cache.get(hash(key), now);
+    if (record === undefined) return isWellFormed(key) ? undefined : MALFORMED;
+    if (record.usageLimited) return undefined;
+    const pass = check(record, options, now);
+    return 'valid' in pass ? pass : valid<P>(record, pass, now, undefined);
+  }
+
   async function verify<P extends string>(
     key: unknown,
     options?: VerifyOptions<P>,
@@ -110,6 +136,32 @@ export function createVerifier(deps: VerifierDependencies) {
       record = await load(keyHash);
       if (record === null) return NOT_FOUND;
     }
+    const pass = check(record, options, now);
+    if ('valid' in pass) return pass;
+    if (!record.usageLimited) return valid<P>(record, pass, now, undefined);
+
+    const spent = await storage(() => store.spendUsage(record.id, pass.cost, now));
+    if (!spent.spent) {
+      recorder.record(record.id, record.consumerId, 'USAGE_EXCEEDED', now);
+      return {
+        valid: false,
+        code: 'USAGE_EXCEEDED',
+        keyId: record.id,
+        ...(spent.nextRefillAt === null ? {} : { retryAfterMs: spent.nextRefillAt - now }),
+      };
+    }
+    return valid<P>(record, pass, now, spent);
+  }
+
+  /**
+   * The checks that need no storage, in order: revoked / disabled / expired → permissions → rate
+   * limit (spent here when it admits the call). Returns the refusal, or what the call will spend.
+   */
+  function check(
+    record: CachedKey,
+    options: VerifyOptions<string> | undefined,
+    now: number,
+  ): RejectedKey | Pass {
     if (record.revokedAt !== null) return reject(record, 'REVOKED', now);
     if (!record.enabled) return reject(record, 'DISABLED', now);
     if (record.expiresAt !== null && now >= record.expiresAt) return reject(record, 'EXPIRED', now);
@@ -119,55 +171,53 @@ export function createVerifier(deps: VerifierDependencies) {
       const missing = required.filter((permission) => !record.permissions.has(permission));
       if (missing.length > 0) {
         recorder.record(record.id, record.consumerId, 'INSUFFICIENT_PERMISSIONS', now);
-        return {
+        const refusal: RejectedKey = {
           valid: false,
           code: 'INSUFFICIENT_PERMISSIONS',
           keyId: record.id,
           missingPermissions: missing,
         };
+        return refusal;
       }
     }
 
     const cost = options?.cost === undefined ? 1 : parseInput(costSchema, options.cost);
-    let decision: RateLimitDecision | undefined;
     const rateLimit = record.rateLimits.get(options?.rateLimit ?? 'default');
-    if (rateLimit !== undefined) {
-      decision = limiter.spend(rateLimit.subject, rateLimit.limit, cost, now);
-      if (!decision.allowed) {
-        recorder.record(record.id, record.consumerId, 'RATE_LIMITED', now);
-        return {
-          valid: false,
-          code: 'RATE_LIMITED',
-          keyId: record.id,
-          retryAfterMs: decision.retryAfterMs,
-          rateLimit: decision.state,
-        };
-      }
+    if (rateLimit === undefined) return cost === 1 ? ONE_UNIT : { cost };
+    const decision = limiter.spend(rateLimit.subject, rateLimit.limit, cost, now);
+    if (!decision.allowed) {
+      recorder.record(record.id, record.consumerId, 'RATE_LIMITED', now);
+      const refusal: RejectedKey = {
+        valid: false,
+        code: 'RATE_LIMITED',
+        keyId: record.id,
+        retryAfterMs: decision.retryAfterMs,
+        rateLimit: decision.state,
+      };
+      return refusal;
     }
+    const pass: Pass = { cost, rateLimit, decision };
+    return pass;
+  }
 
-    let remaining: number | null = null;
-    let usage: Receipt['usage'];
-    if (record.usageLimited) {
-      const spent = await storage(() => store.spendUsage(record.id, cost, now));
-      if (!spent.spent) {
-        recorder.record(record.id, record.consumerId, 'USAGE_EXCEEDED', now);
-        return {
-          valid: false,
-          code: 'USAGE_EXCEEDED',
-          keyId: record.id,
-          ...(spent.nextRefillAt === null ? {} : { retryAfterMs: spent.nextRefillAt - now }),
-        };
-      }
-      remaining = spent.remaining;
-      usage = { lastRefillAt: spent.lastRefillAt };
-    }
-
+  /**
+   * Counts the call as valid and returns its result: the key's one frozen result when nothing was
+   * spent (the hot path allocates nothing), else a fresh one carrying the limits' state, keyed to
+   * a receipt of what was spent so that `refund` can give it back.
+   */
+  function valid<P extends string>(
+    record: CachedKey,
+    pass: Pass,
+    now: number,
+    usage: { remaining: number | null; lastRefillAt: number | null } | undefined,
+  ): VerifiedKey<P> {
     recorder.record(record.id, record.consumerId, 'VALID', now);
+    const { cost, rateLimit, decision } = pass;
     if (decision === undefined && usage === undefined) return record.verified as VerifiedKey<P>;
     const result: VerifiedKey<P> = {
       ...(record.verified as VerifiedKey<P>),
       ...(decision === undefined ? {} : { rateLimit: decision.state }),
-      ...(remaining === null ? {} : { remaining }),
+      ...(usage === undefined || usage.remaining === null ? {} : { remaining: usage.remaining }),
     };
     receipts.set(result, {
       keyId: record.id,
@@ -180,7 +230,7 @@ export function createVerifier(deps: VerifierDependencies) {
               windowStart: decision.state.resetAt - rateLimit.limit.windowMs,
             },
           }),
-      ...(usage === undefined ? {} : { usage }),
+      ...(usage === undefined ? {} : { usage: { lastRefillAt: usage.lastRefillAt } }),
     });
     return result;
   }
@@ -216,7 +266,7 @@ export function createVerifier(deps: VerifierDependencies) {
     for (const row of rows) cache.delete(row.hash);
   }
 
-  return { verify, refund, forget };
+  return { verify, verifyCached, refund, forget };
 }
 
 function toCachedKey(row: VerifiableKeyRow, defaults: readonly RateLimit[]): CachedKey {

@@ -209,3 +209,65 @@ describe('verify: what it costs', () => {
     database.remove();
   });
 });
+
+describe('verifyCached: the same answer, without a promise, when no storage is needed', () => {
+  it('answers for a cached key as verify does, with no storage call, and counts the call', async () => {
+    const { apiKeys, calls } = counted();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      permissions: ['invoices:read'],
+    });
+    calls.clear();
+    expect(apiKeys.verifyCached(key)).toBeUndefined(); // not cached yet: nothing done
+    const verified = await apiKeys.verify(key);
+    expect(apiKeys.verifyCached(key)).toEqual(verified);
+    expect(apiKeys.verifyCached(key, { permissions: ['reports:read'] })).toEqual({
+      valid: false,
+      code: 'INSUFFICIENT_PERMISSIONS',
+      keyId: apiKey.id,
+      missingPermissions: ['reports:read'],
+    });
+    expect(apiKeys.verifyCached('not a key')).toEqual({ valid: false, code: 'MALFORMED' });
+    expect(Object.fromEntries(calls)).toEqual({ findByHash: 1 });
+    const { days } = await apiKeys.usage(apiKey.id, { days: 1 });
+    expect(days[0]?.counts).toEqual({ VALID: 2, INSUFFICIENT_PERMISSIONS: 1 });
+  });
+
+  it('spends and refuses rate limits exactly as verify does', async () => {
+    const { apiKeys } = counted();
+    const { key } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      rateLimits: [{ limit: 3, windowMs: 60_000 }],
+    });
+    expect((await apiKeys.verify(key)).valid).toBe(true);
+    expect(apiKeys.verifyCached(key)).toMatchObject({ valid: true, rateLimit: { remaining: 1 } });
+    expect(apiKeys.verifyCached(key)).toMatchObject({ valid: true, rateLimit: { remaining: 0 } });
+    expect(apiKeys.verifyCached(key)).toMatchObject({ valid: false, code: 'RATE_LIMITED' });
+    expect((await apiKeys.verify(key)).code).toBe('RATE_LIMITED');
+  });
+
+  it('leaves a key with a usage limit to verify, spending nothing', async () => {
+    const { apiKeys } = counted();
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a', remaining: 5 });
+    expect(await apiKeys.verify(key)).toMatchObject({ valid: true, remaining: 4 });
+    expect(apiKeys.verifyCached(key)).toBeUndefined();
+    expect((await apiKeys.get(apiKey.id))?.remaining).toBe(4);
+  });
+
+  it('sees a revocation in this process at once, and nothing with the cache off', async () => {
+    const { apiKeys } = counted();
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a' });
+    await apiKeys.verify(key);
+    await apiKeys.revoke(apiKey.id);
+    expect(apiKeys.verifyCached(key)).toBeUndefined();
+    expect((await apiKeys.verify(key)).code).toBe('REVOKED');
+    expect(apiKeys.verifyCached(key)).toMatchObject({ valid: false, code: 'REVOKED' });
+
+    const strict = counted({ ttlMs: 0 });
+    const created = await strict.apiKeys.create({ ...base, name: 'b' });
+    expect((await strict.apiKeys.verify(created.key)).valid).toBe(true);
+    expect(strict.apiKeys.verifyCached(created.key)).toBeUndefined();
+  });
+});

@@ -6,11 +6,7 @@ import type {
   HostProcedure,
   KeyProcedure,
 } from './host-procedure.js';
-import {
-  buildKeyProcedure,
-  buildRequirePermissions,
-  type ResponseHeaders,
-} from './key-procedure.js';
+import { buildKeyProcedures, type ResponseHeaders } from './key-procedure.js';
 import type { RequestHeaders } from './request-headers.js';
 import type { ApiKeyAction, ApiKeyRouter, ApiKeyScope } from './types.js';
 
@@ -113,7 +109,7 @@ export function createApiKeyPlugin<
       consumer: options.consumer,
       authorize: options.authorize,
     }),
-    keyProcedure: buildKeyProcedure({
+    ...buildKeyProcedures({
       apiKeys: options.apiKeys,
       machineProcedure: options.machineProcedure,
       headers: options.headers,
@@ -121,6 +117,5 @@ export function createApiKeyPlugin<
       responseHeaders: options.responseHeaders,
       keyOptions,
     }),
-    requirePermissions: buildRequirePermissions(options.apiKeys.permissions),
   };
 }

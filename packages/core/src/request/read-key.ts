@@ -36,6 +36,8 @@ const CREDENTIAL_PARAMETERS = new Set([
 ]);
 const TOKEN_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const WHITESPACE = /[ \t]+/;
+// Repeated headers arrive joined by ", "; a key never holds whitespace or a comma.
+const NOT_ONE_TOKEN = /[\s,]/;
 
 export interface ResolvedKeyOptions {
   authorizationHeader: string | false;
@@ -163,9 +165,8 @@ function hasKeyInQuery(search: string): boolean {
   return false;
 }
 
-// Repeated headers arrive joined by ", "; a key never holds whitespace or a comma.
 function isSingleToken(token: string): boolean {
-  return !/[\s,]/.test(token);
+  return !NOT_ONE_TOKEN.test(token);
 }
 
 function malformed(message: string): KeyReading {
