@@ -1,6 +1,12 @@
 // `pnpm bench` for the plugin: the same tRPC query over real HTTP with no auth, behind a
 // middleware that does nothing, and behind keyProcedure (a cached key), under the same load.
 // Writes .bench-results/http.json at the repository root for scripts/bench-report.mjs.
+//
+// On a 2-core machine, throughput varies by several per cent from one second to the next whatever
+// is served: more than the key check costs. So one load run, on connections that stay open, moves
+// from variant to variant every half second in cycles (open, noop, keyed, keyed, noop, open), and
+// each cycle compares the variants over the same three seconds: drift hits every side alike, and
+// the median over many cycles settles where one long run per variant would not.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -9,27 +15,24 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 16);
-const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
-const WARMUP_S = 1;
-const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 9);
+const WINDOW_MS = 500;
+const WARMUP_S = 6;
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 45);
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
 
 // With two cores, pin the server to one and the load generator to the other, so that they do not
-// take turns on the same core (that, not the code, was most of the run-to-run spread).
+// take turns on the same core.
 const pin = existsSync('/usr/bin/taskset') && cpus().length >= 2;
 if (pin) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
 
 interface Server {
-  url: string;
+  url: URL;
   key: string;
   stats: () => Promise<{ cpuMicros: number; requests: number }>;
   process: ChildProcess;
 }
 
-/**
- * A fresh server process for every round: on Node 20, `AbortSignal.any` (which tRPC's fetch adapter
- * calls once per request) leaks about 2 kB per call, so a long-lived server slows down as its heap
- * grows and later runs would be penalised.
- */
+/** A fresh server process per round, so that no round inherits another's heap or JIT state. */
 async function startServer(): Promise<Server> {
   const args = [
     '--conditions=@latchkey/source',
@@ -46,7 +49,7 @@ async function startServer(): Promise<Server> {
   const { url, key } = JSON.parse(String(first.value)) as { url: string; key: string };
   const statsUrl = new URL('/__stats', url);
   return {
-    url,
+    url: new URL(url),
     key,
     process: child,
     stats: async () =>
@@ -54,101 +57,166 @@ async function startServer(): Promise<Server> {
   };
 }
 
-interface Run {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** The server process's CPU time per request in this run. */
-  cpuMicrosPerRequest: number;
+type Variant = 'open' | 'noop' | 'keyed';
+const VARIANTS: readonly Variant[] = ['open', 'noop', 'keyed'];
+const CYCLE: readonly Variant[] = [...VARIANTS, ...[...VARIANTS].reverse()];
+
+/** One half-second window of load on one variant. */
+interface Window {
+  variant: Variant;
+  ms: number;
+  responses: number;
+  latenciesMs: number[];
+  cpuMicros: number;
+  serverRequests: number;
 }
 
-type Variant = 'open' | 'openWithHeader' | 'noop' | 'keyed';
-const VARIANTS: readonly Variant[] = ['open', 'openWithHeader', 'noop', 'keyed'];
-const PATHS: Record<Variant, string> = {
-  open: 'open',
-  // The no-auth query, sent the same Authorization header: what carrying a key costs by itself.
-  openWithHeader: 'open',
-  noop: 'noop',
-  keyed: 'keyed',
-};
+/** What autocannon keeps per connection: the window its request was sent in, and when. */
+interface Tagged {
+  window?: Window;
+  sentAt?: number;
+}
 
-async function measureSlice(server: Server, variant: Variant, seconds: number): Promise<Run> {
-  const before = await server.stats();
-  const result = await autocannon({
-    url: `${server.url}/${PATHS[variant]}`,
+/**
+ * One load run on `server` for `seconds`, switching variant every window; the windows of whole
+ * cycles. A response counts for its window only when it answers a request sent in that window,
+ * so every window loses the few requests in flight at its start, whatever its variant.
+ */
+async function run(server: Server, seconds: number): Promise<Window[]> {
+  const windows: Window[] = [];
+  let current: Window | undefined;
+  let step = 0;
+  let startedAt = 0;
+  let statsAtStart = await server.stats();
+  const open = (): Window => ({
+    variant: CYCLE[step % CYCLE.length] as Variant,
+    ms: 0,
+    responses: 0,
+    latenciesMs: [],
+    cpuMicros: 0,
+    serverRequests: 0,
+  });
+  current = open();
+  startedAt = performance.now();
+  const timer = setInterval(() => {
+    const closing = current as Window;
+    closing.ms = performance.now() - startedAt;
+    step++;
+    current = open();
+    startedAt = performance.now();
+    void server.stats().then((stats) => {
+      closing.cpuMicros = stats.cpuMicros - statsAtStart.cpuMicros;
+      closing.serverRequests = stats.requests - statsAtStart.requests;
+      statsAtStart = stats;
+    });
+    windows.push(closing);
+  }, WINDOW_MS);
+  await autocannon({
+    url: server.url.origin,
     connections: CONNECTIONS,
     duration: seconds,
-    headers:
-      variant === 'keyed' || variant === 'openWithHeader'
-        ? { authorization: `Bearer ${server.key}` }
-        : {},
+    // Every variant is sent the same key, so the requests differ only in their path.
+    headers: { authorization: `Bearer ${server.key}` },
+    requests: [
+      {
+        setupRequest: (request, context) => {
+          const window = current as Window;
+          const tagged = context as Tagged;
+          tagged.window = window;
+          tagged.sentAt = performance.now();
+          return { ...request, path: `${server.url.pathname}/${window.variant}` };
+        },
+        onResponse: (status, _body, context) => {
+          if (status !== 200) throw new Error(`status ${status}`);
+          const { window, sentAt } = context as Tagged;
+          if (window !== current || window === undefined || sentAt === undefined) return;
+          window.responses++;
+          window.latenciesMs.push(performance.now() - sentAt);
+        },
+      },
+    ],
   });
-  const after = await server.stats();
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${variant}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
-  }
-  return {
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / (after.requests - before.requests),
-  };
+  clearInterval(timer);
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the last window's stats
+  return windows.slice(0, windows.length - (windows.length % CYCLE.length));
 }
 
-// Each round is one fresh server process serving all three variants, measured back to back in a
-// rotating order after a warm-up of each: the three share the process, its heap and the moment of
-// the machine, so their ratio is fair even when the machine's speed drifts between rounds.
-const runs: Record<Variant, Run[]> = { open: [], openWithHeader: [], noop: [], keyed: [] };
+interface Cycle {
+  requestsPerSecond: Record<Variant, number>;
+  cpuMicrosPerRequest: Record<Variant, number>;
+}
+
+function cyclesOf(windows: Window[]): Cycle[] {
+  const cycles: Cycle[] = [];
+  for (let start = 0; start < windows.length; start += CYCLE.length) {
+    const cycle = windows.slice(start, start + CYCLE.length);
+    const sum = (variant: Variant, field: 'ms' | 'responses' | 'cpuMicros' | 'serverRequests') =>
+      cycle.filter((w) => w.variant === variant).reduce((total, w) => total + w[field], 0);
+    const requestsPerSecond = {} as Record<Variant, number>;
+    const cpuMicrosPerRequest = {} as Record<Variant, number>;
+    for (const variant of VARIANTS) {
+      requestsPerSecond[variant] = (sum(variant, 'responses') / sum(variant, 'ms')) * 1000;
+      cpuMicrosPerRequest[variant] = sum(variant, 'cpuMicros') / sum(variant, 'serverRequests');
+    }
+    cycles.push({ requestsPerSecond, cpuMicrosPerRequest });
+  }
+  return cycles;
+}
+
+const cycles: Cycle[] = [];
+const latencies: Record<Variant, number[]> = { open: [], noop: [], keyed: [] };
 for (let round = 0; round < ROUNDS; round++) {
   const server = await startServer();
   try {
-    for (const variant of VARIANTS) await measureSlice(server, variant, WARMUP_S);
-    const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length] as Variant);
-    for (const variant of order) {
-      runs[variant].push(await measureSlice(server, variant, DURATION_S));
-    }
+    await run(server, WARMUP_S);
+    const windows = await run(server, SECONDS);
+    cycles.push(...cyclesOf(windows));
+    for (const window of windows) latencies[window.variant].push(...window.latenciesMs);
   } finally {
     server.process.kill('SIGTERM');
   }
 }
 
-/** The median, so that one noisy run on a shared machine does not decide. */
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-const summary = (list: Run[]): Run => ({
-  requestsPerSecond: median(list.map((run) => run.requestsPerSecond)),
-  p50Ms: median(list.map((run) => run.p50Ms)),
-  p99Ms: median(list.map((run) => run.p99Ms)),
-  cpuMicrosPerRequest: median(list.map((run) => run.cpuMicrosPerRequest)),
+const quantile = (values: number[], q: number): number => {
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+};
+const median = (values: number[]) => quantile(values, 0.5);
+const summary = (variant: Variant) => ({
+  requestsPerSecond: median(cycles.map((cycle) => cycle.requestsPerSecond[variant])),
+  p50Ms: quantile(latencies[variant], 0.5),
+  p99Ms: quantile(latencies[variant], 0.99),
+  cpuMicrosPerRequest: median(cycles.map((cycle) => cycle.cpuMicrosPerRequest[variant])),
 });
-/** Each round's runs were back to back: the median of their ratios is the fairest comparison. */
-const pairedRatio = (over: Run[], under: Run[], metric: (run: Run) => number): number =>
-  median(over.map((run, i) => metric(run) / metric(under[i] as Run)));
-const throughput = (run: Run) => run.requestsPerSecond;
-const perCpuSecond = (run: Run) => 1 / run.cpuMicrosPerRequest;
+/** One ratio per cycle: their median, and the middle half of them. */
+function pairedRatio(ratioOf: (cycle: Cycle) => number) {
+  const ratios = cycles.map(ratioOf);
+  return { median: median(ratios), q1: quantile(ratios, 0.25), q3: quantile(ratios, 0.75) };
+}
+const throughputRatio = (over: Variant, under: Variant) =>
+  pairedRatio((cycle) => cycle.requestsPerSecond[over] / cycle.requestsPerSecond[under]);
 
 const results = {
   connections: CONNECTIONS,
-  durationSeconds: DURATION_S,
+  windowMs: WINDOW_MS,
+  seconds: SECONDS,
   rounds: ROUNDS,
+  cycles: cycles.length,
   pinned: pin,
-  noAuth: { name: 'query, no auth', ...summary(runs.open) },
-  openWithHeader: {
-    name: 'same query, no auth, sent the same `Authorization` header',
-    ...summary(runs.openWithHeader),
-  },
+  noAuth: { name: 'query, no auth', ...summary('open') },
   noopMiddleware: {
     name: 'same query behind a tRPC middleware that does nothing',
-    ...summary(runs.noop),
+    ...summary('noop'),
   },
-  keyProcedure: { name: 'same query behind `keyProcedure`, cached key', ...summary(runs.keyed) },
-  ratio: pairedRatio(runs.keyed, runs.open, throughput),
-  cpuRatio: pairedRatio(runs.keyed, runs.open, perCpuSecond),
-  ratioToNoopMiddleware: pairedRatio(runs.keyed, runs.noop, throughput),
-  ratioToOpenWithHeader: pairedRatio(runs.keyed, runs.openWithHeader, throughput),
-  runs,
+  keyProcedure: { name: 'same query behind `keyProcedure`, cached key', ...summary('keyed') },
+  ratio: throughputRatio('keyed', 'open'),
+  cpuRatio: pairedRatio(
+    (cycle) => cycle.cpuMicrosPerRequest.open / cycle.cpuMicrosPerRequest.keyed,
+  ),
+  noopRatio: throughputRatio('noop', 'open'),
+  ratioToNoopMiddleware: throughputRatio('keyed', 'noop'),
 };
 const out = fileURLToPath(new URL('../../../.bench-results/', import.meta.url));
 mkdirSync(out, { recursive: true });
-writeFileSync(`${out}http.json`, JSON.stringify(results, null, 2));
-console.log(JSON.stringify({ ...results, runs: undefined }, null, 2));
+writeFileSync(`${out}http.json`, JSON.stringify({ ...results, cycleResults: cycles }, null, 2));
+console.log(JSON.stringify(results, null, 2));
