@@ -4,6 +4,7 @@ import { cryptoRandom, type RandomSource } from './base62.js';
 import { TtlCache } from './cache.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { isLatchkeyError, LatchkeyError } from './errors.js';
+import { createKeyIndex } from './hash/siphash.js';
 import { newEventId, newKeyId } from './ids.js';
 import type { JsonObject } from './json.js';
 import { assertPrefix, displayParts, generateKey } from './key-format.js';
@@ -302,6 +303,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     storage,
     cache,
     hash,
+    index: createKeyIndex(cryptoRandom),
     clock,
     limiter: new FixedWindowRateLimiter(),
     recorder,

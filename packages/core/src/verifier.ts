@@ -20,6 +20,8 @@ export interface VerifyOptions<TPermission extends string> {
 /** A stored key as the verification path holds it, with its success result made once. */
 export interface CachedKey {
   id: string;
+  /** The stored hash, by which a change in this process finds the entry to drop. */
+  hash: string;
   consumerId: string;
   revokedAt: number | null;
   enabled: boolean;
@@ -35,8 +37,11 @@ export interface VerifierDependencies {
   store: KeyStore;
   /** Runs a storage operation, turning faults into `STORAGE_UNAVAILABLE`. */
   storage: <T>(operation: () => Promise<T>) => Promise<T>;
+  /** Keyed by `index(key)`, never by the key itself. */
   cache: TtlCache<CachedKey>;
   hash: KeyHasher;
+  /** A keyed PRF of the key (SipHash): a cache hit needs no SHA-256. */
+  index: (key: string) => string | undefined;
   clock: () => number;
   limiter: FixedWindowRateLimiter;
   recorder: UsageRecorder;
@@ -70,7 +75,7 @@ const NOT_FOUND: RejectedKey = Object.freeze({ valid: false, code: 'NOT_FOUND' }
  * without a rate limit, no allocation beyond the returned promise.
  */
 export function createVerifier(deps: VerifierDependencies) {
-  const { store, storage, cache, hash, clock, limiter, recorder } = deps;
+  const { store, storage, cache, hash, index, clock, limiter, recorder } = deps;
 
   // A result that spent something is a fresh object, so it can key its own receipt; the shared
   // frozen result of a key without limits spent nothing and has none.
@@ -81,14 +86,14 @@ export function createVerifier(deps: VerifierDependencies) {
   let generation = 0;
   const inflight = new Map<string, Promise<CachedKey | null>>();
 
-  function load(keyHash: string): Promise<CachedKey | null> {
+  function load(keyHash: string, keyIndex: string): Promise<CachedKey | null> {
     let pending = inflight.get(keyHash);
     if (pending === undefined) {
       const startedAt = generation;
       pending = storage(() => store.findByHash(keyHash)).then((row) => {
         if (row === undefined) return null; // never cached: a key created next must work at once
-        const record = toCachedKey(row, deps.defaultRateLimits);
-        if (generation === startedAt) cache.set(keyHash, record, clock());
+        const record = toCachedKey(row, keyHash, deps.defaultRateLimits);
+        if (generation === startedAt) cache.set(keyIndex, record, clock());
         return record;
       });
       const clear = () => inflight.delete(keyHash);
@@ -114,7 +119,8 @@ export function createVerifier(deps: VerifierDependencies) {
   ): VerifyResult<P> | undefined {
     if (typeof key !== 'string' || key.length > MAX_KEY_LENGTH) return MALFORMED;
     const now = clock();
-    const record = cache.get(hash(key), now);
+    const keyIndex = index(key);
+    const record = keyIndex === undefined ? undefined : cache.get(keyIndex, now);
     if (record === undefined) return isWellFormed(key) ? undefined : MALFORMED;
     if (record.usageLimited) return undefined;
     const pass = check(record, options, now);
@@ -126,14 +132,14 @@ export function createVerifier(deps: VerifierDependencies) {
     options?: VerifyOptions<P>,
   ): Promise<VerifyResult<P>> {
     if (typeof key !== 'string' || key.length > MAX_KEY_LENGTH) return MALFORMED;
-    const keyHash = hash(key);
     const now = clock();
-    let record = cache.get(keyHash, now) ?? null;
+    const keyIndex = index(key);
+    let record = keyIndex === undefined ? null : (cache.get(keyIndex, now) ?? null);
     if (record === null) {
-      // A cache hit is a stored key's hash, so the key is well-formed; anything else is checked
-      // before storage is touched.
-      if (!isWellFormed(key)) return MALFORMED;
-      record = await load(keyHash);
+      // A cache hit is a stored key, so the key is well-formed; anything else is checked before
+      // it is hashed and storage is touched.
+      if (keyIndex === undefined || !isWellFormed(key)) return MALFORMED;
+      record = await load(hash(key), keyIndex);
       if (record === null) return NOT_FOUND;
     }
     const pass = check(record, options, now);
@@ -263,13 +269,18 @@ export function createVerifier(deps: VerifierDependencies) {
   /** Drops changed keys from this process's cache at once. */
   function forget(rows: readonly Pick<ApiKeyRow, 'hash'>[]): void {
     generation++;
-    for (const row of rows) cache.delete(row.hash);
+    const hashes = new Set(rows.map((row) => row.hash));
+    cache.deleteWhere((record) => hashes.has(record.hash));
   }
 
   return { verify, verifyCached, refund, forget };
 }
 
-function toCachedKey(row: VerifiableKeyRow, defaults: readonly RateLimit[]): CachedKey {
+function toCachedKey(
+  row: VerifiableKeyRow,
+  keyHash: string,
+  defaults: readonly RateLimit[],
+): CachedKey {
   const rateLimits = new Map<string, { subject: string; limit: RateLimit }>();
   for (const limit of [...defaults, ...row.rateLimits]) {
     const owner = limit.per === 'consumer' ? `consumer:${row.consumerId}` : `key:${row.id}`;
@@ -277,6 +288,7 @@ function toCachedKey(row: VerifiableKeyRow, defaults: readonly RateLimit[]): Cac
   }
   return {
     id: row.id,
+    hash: keyHash,
     consumerId: row.consumerId,
     revokedAt: row.revokedAt,
     enabled: row.enabled,
