@@ -92,6 +92,21 @@ describe('readKey: strict and total', () => {
     });
   });
 
+  it('reads near-misses of the plain `Bearer <key>` form as the general parser does', () => {
+    const twoKeys = { ok: false, message: expect.stringContaining('More than one API key') };
+    expect(read({ authorization: `Bearer ${key},${other}` })).toMatchObject(twoKeys);
+    expect(read({ authorization: `Bearer ${key} ${other}` })).toMatchObject(twoKeys);
+    expect(read({ 'x-api-key': `${key}, ${other}` })).toMatchObject(twoKeys);
+    expect(read({ authorization: 'Bearer ' })).toMatchObject({
+      message: 'The Bearer scheme was sent without a key.',
+    });
+    expect(read({ authorization: `Bearerx ${key}` })).toMatchObject({
+      message: expect.stringContaining('Bearer scheme'),
+    });
+    expect(read({ authorization: `Bearer ${key}-x` })).toEqual({ ok: true, key: `${key}-x` });
+    expect(read({ 'x-api-key': `${key}.x` })).toEqual({ ok: true, key: `${key}.x` });
+  });
+
   it('another scheme is ignored when x-api-key carries the key', () => {
     expect(read({ authorization: 'Basic abc', 'x-api-key': key })).toEqual({ ok: true, key });
   });

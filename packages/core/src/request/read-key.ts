@@ -104,7 +104,10 @@ export function readKey(
   let otherScheme = false;
   if (options.authorizationHeader !== false) {
     const value = getHeader(options.authorizationHeader);
-    if (value !== null) {
+    const plain = value === null ? null : plainBearer(value);
+    if (plain !== null) {
+      fromAuthorization = plain;
+    } else if (value !== null) {
       if (value.length > MAX_KEY_HEADER_LENGTH) return tooLong(options.authorizationHeader);
       const credentials = value.trim();
       if (credentials === '') return empty(options.authorizationHeader);
@@ -124,7 +127,9 @@ export function readKey(
   let fromApiKeyHeader: string | null = null;
   if (options.apiKeyHeader !== false) {
     const value = getHeader(options.apiKeyHeader);
-    if (value !== null) {
+    if (value !== null && isPlainToken(value, 0)) {
+      fromApiKeyHeader = value;
+    } else if (value !== null) {
       if (value.length > MAX_KEY_HEADER_LENGTH) return tooLong(options.apiKeyHeader);
       const token = value.trim();
       if (token === '') return empty(options.apiKeyHeader);
@@ -163,6 +168,35 @@ function hasKeyInQuery(search: string): boolean {
     if (CREDENTIAL_PARAMETERS.has(name.toLowerCase()) || isWellFormed(value)) return true;
   }
   return false;
+}
+
+// The fast path, for what clients send: `Bearer <key>` with one space, or a bare key, made of the
+// characters a key can hold. It reads what the general path below would, without its regular
+// expressions, which cost a microsecond per request in a busy server.
+const BEARER = 'bearer';
+
+function plainBearer(value: string): string | null {
+  if (value.length <= BEARER.length + 1 || value.charCodeAt(BEARER.length) !== 32) return null;
+  for (let i = 0; i < BEARER.length; i++) {
+    // ASCII letters only: `| 0x20` lower-cases them, and makes no other character a letter.
+    if ((value.charCodeAt(i) | 0x20) !== BEARER.charCodeAt(i)) return null;
+  }
+  return isPlainToken(value, BEARER.length + 1) ? value.slice(BEARER.length + 1) : null;
+}
+
+/** Whether `value` from `start` is a non-empty run of key characters (letters, digits, `_`). */
+function isPlainToken(value: string, start: number): boolean {
+  if (value.length <= start || value.length > MAX_KEY_HEADER_LENGTH) return false;
+  for (let i = start; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    const isKeyCharacter =
+      (code >= 48 && code <= 57) || // 0-9
+      (code >= 65 && code <= 90) || // A-Z
+      (code >= 97 && code <= 122) || // a-z
+      code === 95; // _
+    if (!isKeyCharacter) return false;
+  }
+  return true;
 }
 
 function isSingleToken(token: string): boolean {
