@@ -48,7 +48,7 @@ if (core) {
     `| cold \`verify\` p99 at 1M keys < 500 µs | ${core.cold1m.p99Us.toFixed(0)} µs | ${verdict(core.cold1m.p99Us < 500)} |`,
     `| ≤ 1 write per key per flush interval | ${core.writesPer10k.writes} per 10 000 | ${verdict(core.writesPer10k.writes <= 1)} |`,
     '',
-    'The floor is the issue\'s yardstick for a verification: a one-shot SHA-256 of the key and',
+    "The floor is the issue's yardstick for a verification: a one-shot SHA-256 of the key and",
     'one `Map` lookup. A cached `verify` finds the key by SipHash-2-4 of it instead (the cache',
     'index, keyed by a per-process secret; no SHA-256 for a cached key), then adds the expiry and',
     'permission checks, the in-memory usage count, and the `Promise` its API returns. Cold means',
