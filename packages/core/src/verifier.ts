@@ -69,10 +69,11 @@ const MALFORMED: RejectedKey = Object.freeze({ valid: false, code: 'MALFORMED' }
 const NOT_FOUND: RejectedKey = Object.freeze({ valid: false, code: 'NOT_FOUND' });
 
 /**
- * The hot path. Checks, in order: shape and checksum → hash → lookup (cache, then storage) →
- * revoked / disabled / expired → permissions → rate limit → usage. A call that fails a check
- * spends nothing from a later one. A cached key with no usage limit costs no I/O, no write and,
- * without a rate limit, no allocation beyond the returned promise.
+ * The hot path. Checks, in order: the cache, by the key's index (SipHash) → on a miss, shape and
+ * checksum → SHA-256 → storage → then revoked / disabled / expired → permissions → rate limit →
+ * usage. A call that fails a check spends nothing from a later one. A cached key with no usage
+ * limit costs no SHA-256, no I/O, no write and, without a rate limit, no allocation (`verify`
+ * adds the promise its API returns; `verifyCached` not even that).
  */
 export function createVerifier(deps: VerifierDependencies) {
   const { store, storage, cache, hash, index, clock, limiter, recorder } = deps;
