@@ -20,6 +20,9 @@ interface RawRow {
   remaining: number | null;
 }
 
+/** How much of the database file the read connection maps into memory (address space, not RAM). */
+const READ_MAP_BYTES = 1024 * 1024 * 1024;
+
 /**
  * The verification read on an embedded `file:` database, through a statement prepared once on a
  * read-only connection of its own. `@libsql/client` prepares every statement anew and builds each
@@ -28,9 +31,6 @@ interface RawRow {
  * `undefined` when the native `libsql` module cannot be loaded: the store then reads through the
  * client as for any other database.
  */
-/** How much of the database file the read connection maps into memory (address space, not RAM). */
-const READ_MAP_BYTES = 1024 * 1024 * 1024;
-
 export async function openNativeKeyReader(
   path: string,
   busyTimeoutMs: number,
