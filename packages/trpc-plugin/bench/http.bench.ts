@@ -34,12 +34,7 @@ interface Server {
 
 /** A fresh server process per round, so that no round inherits another's heap or JIT state. */
 async function startServer(): Promise<Server> {
-  const args = [
-    '--conditions=@latchkey/source',
-    '--import',
-    'tsx',
-    fileURLToPath(new URL('./server.ts', import.meta.url)),
-  ];
+  const args = ['--import', 'tsx', fileURLToPath(new URL('./server.ts', import.meta.url))];
   const child = pin
     ? spawn('taskset', ['-c', '0', process.execPath, ...args], {
         stdio: ['ignore', 'pipe', 'inherit'],

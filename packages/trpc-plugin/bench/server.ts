@@ -1,13 +1,14 @@
 // The benchmark's server, run in its own process so that the load generator does not share its
 // event loop: one tRPC query served by the fetch adapter on node:http, three times — with no auth,
 // behind a middleware that does nothing, and behind keyProcedure. Prints `{ url, key }` once listening.
+// It imports the packages as built for npm (`pnpm bench` builds them first): what users run.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiKeys } from '@latchkey/core';
+import { createApiKeyPlugin } from '@latchkey/trpc-plugin';
 import { initTRPC } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
-import { createApiKeyPlugin } from '../src/index.js';
 
 interface Context {
   headers: Headers;
