@@ -47,6 +47,15 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
     const alice = await signedIn('Alice');
 
     await alice.getByRole('button', { name: 'Create API key' }).click();
+    // The dialog is modal: the page around it (here the Sign out button) cannot take focus.
+    const signOut = await alice.evaluate(() => {
+      const button = [...document.querySelectorAll('button')].find(
+        (element) => element.textContent === 'Sign out',
+      );
+      button?.focus();
+      return { found: button !== undefined, focused: document.activeElement === button };
+    });
+    expect(signOut).toEqual({ found: true, focused: false });
     await alice.getByLabel('Name').fill('E2E machine');
     await alice.getByLabel('invoices:read').check();
     await alice.getByRole('button', { name: 'Create key' }).click();

@@ -246,9 +246,14 @@ test('the whole flow works from the keyboard alone', async () => {
   await user.keyboard('{Enter}');
   const dialog = screen.getByRole('dialog', { name: 'Create API key' });
   expect(focused()).toBe(within(dialog).getByLabelText('Name'));
+  // Modal: the rest of the page is inert while it is open, the dialog is not
+  const heading = screen.getByRole('heading', { name: 'API keys' });
+  expect(heading.closest('[inert]')).not.toBeNull();
+  expect(dialog.closest('[inert]')).toBeNull();
   // Escape closes it and gives focus back
   await user.keyboard('{Escape}');
   expect(screen.queryByRole('dialog')).toBeNull();
+  expect(document.querySelector('[inert]')).toBeNull();
   expect(focused()).toBe(screen.getByRole('button', { name: 'Create API key' }));
 
   await user.keyboard('{Enter}');

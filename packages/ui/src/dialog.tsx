@@ -19,6 +19,29 @@ function focusables(root: HTMLElement): HTMLElement[] {
   );
 }
 
+/**
+ * Makes everything outside `element` inert, as a native modal dialog does: the rest of the page
+ * cannot be clicked, focused or read by a screen reader while the dialog is open. Marks the
+ * siblings of `element` and of each of its ancestors up to `<body>`, leaving alone what was inert
+ * already; returns the undo.
+ */
+function inertOutside(element: HTMLElement): () => void {
+  const marked: Element[] = [];
+  for (let node: Element = element; node !== document.body; ) {
+    const parent = node.parentElement;
+    if (parent === null) break;
+    for (const sibling of parent.children) {
+      if (sibling === node || sibling.hasAttribute('inert')) continue;
+      sibling.setAttribute('inert', '');
+      marked.push(sibling);
+    }
+    node = parent;
+  }
+  return () => {
+    for (const sibling of marked) sibling.removeAttribute('inert');
+  };
+}
+
 export type DialogProps = Omit<ComponentProps<'div'>, 'title'> & {
   /**
    * Called on Escape; the owner decides whether to close. A click outside does nothing, so that a
@@ -32,21 +55,27 @@ export type DialogProps = Omit<ComponentProps<'div'>, 'title'> & {
 /**
  * A modal dialog that is mounted only while open. Native `<dialog>` would do much of this, but
  * jsdom (and so every unit test of a host app) lacks `showModal`, so the behaviour is spelled out:
- * focus moves in on open (to the child marked `data-autofocus`, else the first control), Tab stays inside,
- * Escape asks to close, and focus returns to the control that opened it.
+ * the rest of the page is inert, focus moves in on open (to the child marked `data-autofocus`,
+ * else the first control), Tab stays inside, Escape asks to close, and focus returns to the
+ * control that opened it.
  */
 export function Dialog({ onClose, title, description, children, ...props }: DialogProps) {
+  const overlayRef = useRef<HTMLDivElement>(null);
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
   const descriptionId = useId();
 
   useEffect(() => {
     const dialog = ref.current;
-    if (dialog === null) return;
+    const overlay = overlayRef.current;
+    if (dialog === null || overlay === null) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const restoreBackground = inertOutside(overlay);
     const initial = dialog.querySelector<HTMLElement>('[data-autofocus]') ?? focusables(dialog)[0];
     (initial ?? dialog).focus();
     return () => {
+      // First, as an inert control cannot take focus.
+      restoreBackground();
       // Only when focus went down with the dialog: a part that took focus since (the panel that
       // reveals a new key) keeps it.
       const active = document.activeElement;
@@ -82,7 +111,7 @@ export function Dialog({ onClose, title, description, children, ...props }: Dial
   }
 
   return (
-    <div data-latchkey="" data-slot="dialog-overlay">
+    <div ref={overlayRef} data-latchkey="" data-slot="dialog-overlay">
       <div
         ref={ref}
         role="dialog"
