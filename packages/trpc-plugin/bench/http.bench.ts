@@ -13,6 +13,7 @@ import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { CYCLE, median, quantile, spread, VARIANTS, type Variant } from './stats.js';
 
 const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 16);
 const WINDOW_MS = 500;
@@ -51,10 +52,6 @@ async function startServer(): Promise<Server> {
       (await fetch(statsUrl)).json() as Promise<{ cpuMicros: number; requests: number }>,
   };
 }
-
-type Variant = 'open' | 'noop' | 'keyed';
-const VARIANTS: readonly Variant[] = ['open', 'noop', 'keyed'];
-const CYCLE: readonly Variant[] = [...VARIANTS, ...[...VARIANTS].reverse()];
 
 /** One half-second window of load on one variant. */
 interface Window {
@@ -172,11 +169,6 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
-const quantile = (values: number[], q: number): number => {
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-};
-const median = (values: number[]) => quantile(values, 0.5);
 const summary = (variant: Variant) => ({
   requestsPerSecond: median(cycles.map((cycle) => cycle.requestsPerSecond[variant])),
   p50Ms: quantile(latencies[variant], 0.5),
@@ -184,10 +176,7 @@ const summary = (variant: Variant) => ({
   cpuMicrosPerRequest: median(cycles.map((cycle) => cycle.cpuMicrosPerRequest[variant])),
 });
 /** One ratio per cycle: their median, and the middle half of them. */
-function pairedRatio(ratioOf: (cycle: Cycle) => number) {
-  const ratios = cycles.map(ratioOf);
-  return { median: median(ratios), q1: quantile(ratios, 0.25), q3: quantile(ratios, 0.75) };
-}
+const pairedRatio = (ratioOf: (cycle: Cycle) => number) => spread(cycles.map(ratioOf));
 const throughputRatio = (over: Variant, under: Variant) =>
   pairedRatio((cycle) => cycle.requestsPerSecond[over] / cycle.requestsPerSecond[under]);
 

@@ -1,0 +1,25 @@
+// What both plugin benchmarks share: the variants they compare, and how they summarise samples.
+
+/** The same query with no auth, behind a middleware that does nothing, and behind keyProcedure. */
+export type Variant = 'open' | 'noop' | 'keyed';
+export const VARIANTS: readonly Variant[] = ['open', 'noop', 'keyed'];
+/** The order of one cycle of measurements: there and back, so no variant always goes first. */
+export const CYCLE: readonly Variant[] = [...VARIANTS, ...[...VARIANTS].reverse()];
+
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+export const median = (values: readonly number[]) => quantile(values, 0.5);
+
+/** The median of paired measurements, and their middle half. */
+export interface Spread {
+  median: number;
+  q1: number;
+  q3: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  return { median: median(values), q1: quantile(values, 0.25), q3: quantile(values, 0.75) };
+}
