@@ -39,6 +39,9 @@ if (core) {
     row(core.cached),
     row(core.cold10k),
     row(core.cold1m),
+    ...(core.usageLimited === undefined
+      ? []
+      : [row(core.usageLimited), row(core.usageLimitedConcurrent)]),
     '',
     `Storage operations for 10 000 verifications of one key (default options): ${core.writesPer10k.reads} read, ${core.writesPer10k.writes} write (one batched flush of \`lastUsedAt\` and usage counts).`,
     '',
@@ -56,7 +59,9 @@ if (core) {
     'the cache is off (`cache: { ttlMs: 0 }`): every call is a SHA-256 and one indexed read of the',
     'libsql file, through a statement prepared once on a read-only, memory-mapped connection of',
     'the native `libsql` module (about 5× faster than a read through `@libsql/client`, which',
-    'prepares every statement anew).',
+    'prepares every statement anew). A key with a usage limit (`remaining`) is cached too, but',
+    'each verification spends a use in a guarded `UPDATE` committed (and fsynced) before it',
+    'answers; concurrent verifications share one commit.',
     '',
   );
 }

@@ -45,6 +45,38 @@ export async function measure(
   };
 }
 
+/**
+ * Like `measure`, with `concurrency` callers each running `run` back to back: throughput over all
+ * of them, latency of each call.
+ */
+export async function measureConcurrent(
+  name: string,
+  run: () => Promise<unknown>,
+  { concurrency, durationMs = 2000 }: { concurrency: number; durationMs?: number },
+): Promise<Measurement> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  const end = started + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const before = performance.now();
+        await run();
+        latencies.push(performance.now() - before);
+      }
+    }),
+  );
+  const elapsedMs = performance.now() - started;
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    name,
+    opsPerSecond: (latencies.length / elapsedMs) * 1000,
+    p50Us: (sorted[Math.floor(sorted.length * 0.5)] ?? 0) * 1000,
+    p99Us: (sorted[Math.floor(sorted.length * 0.99)] ?? 0) * 1000,
+    samples: latencies.length,
+  };
+}
+
 export function formatRow(m: Measurement): string {
   const ops = Math.round(m.opsPerSecond).toLocaleString('en-US');
   return `| ${m.name} | ${ops} | ${m.p50Us.toFixed(2)} | ${m.p99Us.toFixed(2)} |`;

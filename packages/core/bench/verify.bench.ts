@@ -1,14 +1,16 @@
 // `pnpm bench` for core: the verification hot path, cached and cold, against its floor.
 // Writes bench results to .bench-results/core.json at the repository root; scripts/bench-report.mjs
 // turns every package's results into BENCHMARKS.md.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiKeys } from '../src/api-keys.js';
 import { createKeyHasher } from '../src/hash/node.js';
 import { createDrizzleStore } from '../src/storage/drizzle-store.js';
 import { countCalls } from '../src/test-support/count-calls.js';
 import { dataset } from './dataset.js';
-import { type Measurement, measure } from './harness.js';
+import { type Measurement, measure, measureConcurrent } from './harness.js';
 
 const results: Record<string, unknown> = {};
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 3000);
@@ -60,6 +62,35 @@ async function cold(size: number): Promise<Measurement> {
 }
 results.cold10k = await cold(10_000);
 results.cold1m = await cold(1_000_000);
+
+// A key with a usage limit: every verification spends `remaining` in a write committed before it
+// answers; concurrent ones share a commit. On a fresh file, not the cached data set.
+{
+  const folder = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
+  const apiKeys = createApiKeys({
+    database: { url: `file:${join(folder, 'usage.db')}` },
+    onBackgroundError: () => {},
+  });
+  const { key } = await apiKeys.create({
+    name: 'metered',
+    consumerId: 'team_bench',
+    ownerId: 'user_bench',
+    remaining: 1_000_000_000,
+  });
+  const spend = async () => {
+    if (!(await apiKeys.verify(key)).valid) throw new Error('bench key does not verify');
+  };
+  results.usageLimited = await measure('verify, key with a usage limit, one caller', spend, {
+    durationMs,
+  });
+  results.usageLimitedConcurrent = await measureConcurrent(
+    'verify, key with a usage limit, 16 concurrent callers',
+    spend,
+    { concurrency: 16, durationMs },
+  );
+  await apiKeys.close();
+  rmSync(folder, { recursive: true, force: true });
+}
 
 // Storage operations for 10 000 verifications of one key (default options: cache on).
 {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createClient } from '@libsql/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDrizzleStore } from './storage/drizzle-store.js';
 import { base, countCalls, manualClock, setup } from './test-support/fixtures.js';
@@ -165,6 +166,33 @@ describe('usage limits', () => {
     expect(await apiKeys.verify(key)).toMatchObject({ valid: true, remaining: 1 });
     expect(await apiKeys.verify(key)).toMatchObject({ valid: true, remaining: 0 });
     expect(await apiKeys.verify(key)).toMatchObject({ retryAfterMs: 5 * MINUTE });
+  });
+
+  it('concurrent verifications share one commit, and each result carries its own `remaining`', async () => {
+    const database = tempDatabase();
+    const client = createClient({ url: database.url });
+    const { apiKeys } = setup({ database: client });
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'busy', remaining: 50 });
+    await apiKeys.verify(key); // cached, so that every call below goes straight to the spend
+    let commits = 0;
+    const batch = client.batch.bind(client);
+    client.batch = (statements, mode) => {
+      commits++;
+      return batch(statements, mode);
+    };
+
+    const results = await Promise.all(Array.from({ length: 100 }, () => apiKeys.verify(key)));
+    const remainingSeen = results.flatMap((result) => (result.valid ? [result.remaining] : []));
+    // 49 left after the first call: 49 more pass, each told a different count, down to 0.
+    expect(remainingSeen.sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
+      Array.from({ length: 49 }, (_, i) => i),
+    );
+    expect(results.filter((result) => result.code === 'USAGE_EXCEEDED')).toHaveLength(51);
+    expect(commits).toBe(1);
+    expect((await apiKeys.get(apiKey.id))?.remaining).toBe(0);
+    await apiKeys.close();
+    client.close();
+    database.remove();
   });
 
   it('200 concurrent verifications in two processes on one file: exactly `remaining` (50) pass', async () => {

@@ -1,10 +1,23 @@
-import { type Client, createClient } from '@libsql/client';
-import { and, desc, eq, getTableColumns, gte, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { type Client, createClient, type InArgs, type Value } from '@libsql/client';
+import {
+  and,
+  desc,
+  eq,
+  fillPlaceholders,
+  getTableColumns,
+  gte,
+  isNull,
+  lt,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { prepareFileDatabase } from '#file-database';
 import { type NativeKeyReader, openNativeKeyReader } from '#native-reader';
 import { type ApiKeyRow, apiKeysTable, auditEventsTable, usageTable } from '../schema.js';
+import { groupCommit } from './group-commit.js';
 import { migrate } from './migrate.js';
 import type { KeyFilter, KeyStore, RevokeManyFilter, RowCursor } from './store.js';
 
@@ -38,6 +51,25 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     if (db === undefined) throw new Error('Latchkey storage used before init()');
     return db;
   }
+
+  // Concurrent verifications of keys with a usage limit share a write transaction. The statement
+  // is built once: drizzle takes longer to build it than libsql takes to run it.
+  let spendQuery: { sql: string; params: unknown[] } | undefined;
+  const spend = groupCommit(async (spends: readonly Spend[]) => {
+    const database = ready();
+    spendQuery ??= spendStatement(database).toSQL();
+    const { sql: text, params } = spendQuery;
+    const statements = spends.map((values) => ({
+      sql: text,
+      args: fillPlaceholders(params, { ...values }) as InArgs,
+    }));
+    const results = await database.$client.batch(statements, 'write');
+    return results.map(({ rows: [row] }): Spent | undefined =>
+      row === undefined
+        ? undefined
+        : { remaining: nullableNumber(row[0]), lastRefillAt: nullableNumber(row[1]) },
+    );
+  }, MAX_SPENDS_PER_COMMIT);
 
   return {
     async init() {
@@ -151,21 +183,9 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     },
 
     async spendUsage(id, cost, now) {
-      const database = ready();
-      // The refill, the check and the decrement are one statement: no other writer can come
-      // between them, in this process or another.
-      const due = sql`(${keys.refillIntervalMs} is not null and ${now} >= ${keys.lastRefillAt} + ${keys.refillIntervalMs})`;
-      const available = sql`(case when ${due} then ${keys.refillAmount} else ${keys.remaining} end)`;
-      const [spent] = await database
-        .update(keys)
-        .set({
-          remaining: sql`case when ${keys.remaining} is null then null else ${available} - ${cost} end`,
-          lastRefillAt: sql`case when ${due} then ${keys.lastRefillAt} + cast((${now} - ${keys.lastRefillAt}) / ${keys.refillIntervalMs} as integer) * ${keys.refillIntervalMs} else ${keys.lastRefillAt} end`,
-        })
-        .where(and(eq(keys.id, id), or(isNull(keys.remaining), gte(available, cost))))
-        .returning({ remaining: keys.remaining, lastRefillAt: keys.lastRefillAt });
+      const spent = await spend({ id, cost, now });
       if (spent !== undefined) return { spent: true, ...spent };
-      const row = await database
+      const row = await ready()
         .select({ lastRefillAt: keys.lastRefillAt, refillIntervalMs: keys.refillIntervalMs })
         .from(keys)
         .where(eq(keys.id, id))
@@ -278,6 +298,45 @@ interface OpenedDatabase {
   owned: boolean;
   /** A `file:` database this store opened: only then may it read the file natively. */
   file?: { path: string; busyTimeoutMs: number };
+}
+
+interface Spend {
+  id: string;
+  cost: number;
+  now: number;
+}
+
+interface Spent {
+  remaining: number | null;
+  lastRefillAt: number | null;
+}
+
+// Bounds how long one group of spends holds the write lock that other processes wait for.
+const MAX_SPENDS_PER_COMMIT = 256;
+
+/**
+ * Spends `cost` uses of key `id` at `now` (placeholders): the refill, the check and the decrement
+ * are one statement, so no other writer can come between them, in this process or another.
+ * Returns the row when spent.
+ */
+function spendStatement(database: LibSQLDrizzle) {
+  const id = sql.placeholder('id');
+  const cost = sql.placeholder('cost');
+  const now = sql.placeholder('now');
+  const due = sql`(${keys.refillIntervalMs} is not null and ${now} >= ${keys.lastRefillAt} + ${keys.refillIntervalMs})`;
+  const available = sql`(case when ${due} then ${keys.refillAmount} else ${keys.remaining} end)`;
+  return database
+    .update(keys)
+    .set({
+      remaining: sql`case when ${keys.remaining} is null then null else ${available} - ${cost} end`,
+      lastRefillAt: sql`case when ${due} then ${keys.lastRefillAt} + cast((${now} - ${keys.lastRefillAt}) / ${keys.refillIntervalMs} as integer) * ${keys.refillIntervalMs} else ${keys.lastRefillAt} end`,
+    })
+    .where(and(eq(keys.id, id), or(isNull(keys.remaining), gte(available, cost))))
+    .returning({ remaining: keys.remaining, lastRefillAt: keys.lastRefillAt });
+}
+
+function nullableNumber(value: Value | undefined): number | null {
+  return value === null || value === undefined ? null : Number(value);
 }
 
 async function open(database: DatabaseOption): Promise<OpenedDatabase> {
