@@ -14,6 +14,12 @@ const ops = (n) => Math.round(n).toLocaleString('en-US');
 const row = (m) =>
   `| ${m.name} | ${ops(m.opsPerSecond)} | ${m.p50Us.toFixed(2)} | ${m.p99Us.toFixed(2)} |`;
 const verdict = (ok) => (ok ? 'met' : '**not met**');
+// For a ratio that whole runs reproduce only to ±`noise`: a result that close to the target is
+// reported as such, not as met or missed.
+const noisyVerdict = (ratio, target, noise) =>
+  Math.abs(ratio - target) < noise
+    ? `**within run-to-run noise** (±${noise * 100}%) of ${target}×, so one run does not settle it`
+    : verdict(ratio >= target);
 
 const lines = [
   '# Benchmarks',
@@ -84,7 +90,7 @@ if (http) {
     '',
     '| target | result | |',
     '| --- | --- | --- |',
-    `| \`keyProcedure\` (cached key) ≥ 0.95× the no-auth procedure | ${spread(http.ratio)} | ${verdict(ratio >= 0.95)} |`,
+    `| \`keyProcedure\` (cached key) ≥ 0.95× the no-auth procedure | ${spread(http.ratio)} | ${noisyVerdict(ratio, 0.95, 0.02)} |`,
     `| (for scale) the same, in requests per server CPU-second | ${spread(http.cpuRatio)} | |`,
     `| (for scale) a middleware that does nothing, against no auth | ${spread(http.noopRatio)} | |`,
     `| (for scale) \`keyProcedure\` against a middleware that does nothing | ${spread(http.ratioToNoopMiddleware)} | |`,
