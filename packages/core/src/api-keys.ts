@@ -243,7 +243,7 @@ export interface ApiKeys<TPermission extends string = string> {
   ready(): Promise<void>;
   /** Writes pending `lastUsedAt` and usage counts. */
   flush(): Promise<void>;
-  /** Flushes, then closes storage that this instance opened. */
+  /** Lets verifications under way finish, flushes, then closes storage that this instance opened. */
   close(): Promise<void>;
 }
 
@@ -298,7 +298,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     }
   }
 
-  const { verify, verifyCached, refund, forget } = createVerifier({
+  const { verify, verifyCached, refund, forget, settle } = createVerifier({
     store,
     storage,
     cache,
@@ -608,6 +608,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     flush: () => recorder.flush(),
 
     async close() {
+      await settle();
       await recorder.flush();
       recorder.stop();
       cache.clear();

@@ -195,6 +195,37 @@ describe('usage limits', () => {
     database.remove();
   });
 
+  it('close() waits for verifications under way: none is refused, lost or left uncounted', async () => {
+    const database = tempDatabase();
+    const { apiKeys } = setup({ database: { url: database.url } });
+    const { key: metered, apiKey } = await apiKeys.create({ ...base, name: 'm', remaining: 5 });
+    const { key: cold, apiKey: coldKey } = await apiKeys.create({
+      ...base,
+      name: 'c',
+      remaining: 5,
+    });
+    const { key: plain, apiKey: plainKey } = await apiKeys.create({ ...base, name: 'p' });
+    await apiKeys.verify(metered);
+    // a spend for a cached key, a read that ends in a spend, and a read
+    const inFlight = [apiKeys.verify(metered), apiKeys.verify(cold), apiKeys.verify(plain)];
+    await apiKeys.close();
+    expect(await Promise.all(inFlight)).toMatchObject([
+      { valid: true, remaining: 3 },
+      { valid: true, remaining: 4 },
+      { valid: true },
+    ]);
+    const { apiKeys: reopened } = setup({ database: { url: database.url } });
+    expect((await reopened.get(apiKey.id))?.remaining).toBe(3);
+    expect((await reopened.get(coldKey.id))?.remaining).toBe(4);
+    const total = async (id: string) =>
+      (await reopened.usage(id, { days: 1 })).days.reduce((sum, day) => sum + day.total, 0);
+    expect([await total(apiKey.id), await total(coldKey.id), await total(plainKey.id)]).toEqual([
+      2, 1, 1,
+    ]);
+    await reopened.close();
+    database.remove();
+  });
+
   it('200 concurrent verifications in two processes on one file: exactly `remaining` (50) pass', async () => {
     const database = tempDatabase();
     const { apiKeys } = setup({ database: { url: database.url } });

@@ -86,6 +86,20 @@ export function createVerifier(deps: VerifierDependencies) {
   // record back into the cache after the change dropped it.
   let generation = 0;
   const inflight = new Map<string, Promise<CachedKey | null>>();
+  // Verifications of usage-limited keys under way, answer and count included, for `settle`.
+  const spends = new Set<Promise<unknown>>();
+
+  /**
+   * Resolves once every verification that was waiting for storage has its answer and is counted:
+   * for `close()`, so that a shutdown neither refuses nor forgets calls already under way. A call
+   * whose read ends in a spend is waited for too: the read's end starts the spend before this
+   * looks again.
+   */
+  async function settle(): Promise<void> {
+    while (inflight.size > 0 || spends.size > 0) {
+      await Promise.allSettled([...inflight.values(), ...spends]);
+    }
+  }
 
   function load(keyHash: string, keyIndex: string): Promise<CachedKey | null> {
     let pending = inflight.get(keyHash);
@@ -147,6 +161,15 @@ export function createVerifier(deps: VerifierDependencies) {
     if ('valid' in pass) return pass;
     if (!record.usageLimited) return valid<P>(record, pass, now, undefined);
 
+    return track(spendAndAnswer<P>(record, pass, now));
+  }
+
+  /** Spends a use of a usage-limited key in storage, and answers by whether it could. */
+  async function spendAndAnswer<P extends string>(
+    record: CachedKey,
+    pass: Pass,
+    now: number,
+  ): Promise<VerifyResult<P>> {
     const spent = await storage(() => store.spendUsage(record.id, pass.cost, now));
     if (!spent.spent) {
       recorder.record(record.id, record.consumerId, 'USAGE_EXCEEDED', now);
@@ -158,6 +181,13 @@ export function createVerifier(deps: VerifierDependencies) {
       };
     }
     return valid<P>(record, pass, now, spent);
+  }
+
+  function track<T>(work: Promise<T>): Promise<T> {
+    spends.add(work);
+    const done = () => spends.delete(work);
+    work.then(done, done);
+    return work;
   }
 
   /**
@@ -274,7 +304,7 @@ export function createVerifier(deps: VerifierDependencies) {
     cache.deleteWhere((record) => hashes.has(record.hash));
   }
 
-  return { verify, verifyCached, refund, forget };
+  return { verify, verifyCached, refund, forget, settle };
 }
 
 function toCachedKey(

@@ -55,7 +55,7 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
   // Concurrent verifications of keys with a usage limit share a write transaction. The statement
   // is built once: drizzle takes longer to build it than libsql takes to run it.
   let spendQuery: { sql: string; params: unknown[] } | undefined;
-  const spend = groupCommit(async (spends: readonly Spend[]) => {
+  const spends = groupCommit(async (spends: readonly Spend[]) => {
     const database = ready();
     spendQuery ??= spendStatement(database).toSQL();
     const { sql: text, params } = spendQuery;
@@ -183,7 +183,7 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     },
 
     async spendUsage(id, cost, now) {
-      const spent = await spend({ id, cost, now });
+      const spent = await spends.write({ id, cost, now });
       if (spent !== undefined) return { spent: true, ...spent };
       const row = await ready()
         .select({ lastRefillAt: keys.lastRefillAt, refillIntervalMs: keys.refillIntervalMs })
@@ -256,6 +256,7 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     },
 
     async close() {
+      await spends.idle(); // verifications already under way get their answer
       nativeReader?.close();
       nativeReader = undefined;
       if (db !== undefined && ownsClient) db.$client.close();

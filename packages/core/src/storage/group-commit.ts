@@ -1,3 +1,11 @@
+/** Writes that go to storage together: see `groupCommit`. */
+export interface GroupCommit<T, R> {
+  /** Queues `item` for the next commit; resolves with its result once committed. */
+  write(item: T): Promise<R>;
+  /** Resolves when every write queued so far has been committed or has failed. */
+  idle(): Promise<void>;
+}
+
 /**
  * Group commit: writes go to storage together, in one transaction, so that concurrent callers
  * share one commit (one fsync of a `file:` database) instead of queueing for one each. A write
@@ -9,10 +17,11 @@
 export function groupCommit<T, R>(
   commit: (items: readonly T[]) => Promise<readonly R[]>,
   maxBatch: number,
-): (item: T) => Promise<R> {
+): GroupCommit<T, R> {
   type Waiting = { item: T; resolve: (result: R) => void; reject: (error: unknown) => void };
   let queue: Waiting[] = [];
-  let draining = false;
+  // Set from the first queued write until the queue is empty again.
+  let draining: Promise<void> | undefined;
 
   async function drain(): Promise<void> {
     while (queue.length > 0) {
@@ -25,16 +34,17 @@ export function groupCommit<T, R>(
         for (const waiting of batch) waiting.reject(error);
       }
     }
-    draining = false;
+    draining = undefined;
   }
 
-  return (item) =>
-    new Promise<R>((resolve, reject) => {
-      queue.push({ item, resolve, reject });
-      if (draining) return;
-      draining = true;
-      nextTurn(() => void drain());
-    });
+  return {
+    write: (item) =>
+      new Promise<R>((resolve, reject) => {
+        queue.push({ item, resolve, reject });
+        draining ??= new Promise<void>((done) => nextTurn(() => void drain().then(done)));
+      }),
+    idle: () => draining ?? Promise.resolve(),
+  };
 }
 
 const nextTurn: (run: () => void) => void =
