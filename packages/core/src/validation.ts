@@ -91,11 +91,13 @@ export const metadataSchema = z.unknown().transform((value, ctx): JsonObject => 
 });
 
 /** A point in time as a `Date` or epoch milliseconds; parsed to epoch milliseconds. */
+const TIMESTAMP_ERROR = 'Must be a valid date or a whole number of epoch milliseconds.';
+
 export const timestampSchema = z
-  .union([z.date(), z.number()])
+  .union([z.date(), z.number()], { error: TIMESTAMP_ERROR })
   .transform((value) => (typeof value === 'number' ? value : value.getTime()))
   .refine((ms) => Number.isInteger(ms) && Math.abs(ms) <= MAX_TIMESTAMP, {
-    error: 'Must be a valid date or a whole number of epoch milliseconds.',
+    error: TIMESTAMP_ERROR,
   });
 
 export const cursorSchema = z.string().max(512);
@@ -146,9 +148,11 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 
 export function invalidInput(issues: InputIssue[]): LatchkeyError {
   const summary = issues
-    .map((issue) =>
-      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
-    )
+    .map((issue) => {
+      // zod's own messages start "Invalid input: " too; say it once.
+      const message = issue.message.replace(/^Invalid input: /, '');
+      return issue.path.length > 0 ? `${issue.path.join('.')}: ${message}` : message;
+    })
     .join('; ');
   return new LatchkeyError('INVALID_INPUT', { message: `Invalid input: ${summary}`, issues });
 }
