@@ -48,6 +48,8 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
 
     await alice.getByRole('button', { name: 'Create API key' }).click();
     // The dialog is modal: the page around it (here the Sign out button) cannot take focus.
+    await alice.getByRole('dialog', { name: 'Create API key' }).waitFor();
+    await alice.waitForFunction(() => document.querySelector('[inert]') !== null);
     const signOut = await alice.evaluate(() => {
       const button = [...document.querySelectorAll('button')].find(
         (element) => element.textContent === 'Sign out',
