@@ -90,9 +90,9 @@ export const metadataSchema = z.unknown().transform((value, ctx): JsonObject => 
   return parsed.data as JsonObject;
 });
 
-/** A point in time as a `Date` or epoch milliseconds; parsed to epoch milliseconds. */
 const TIMESTAMP_ERROR = 'Must be a valid date or a whole number of epoch milliseconds.';
 
+/** A point in time as a `Date` or epoch milliseconds; parsed to epoch milliseconds. */
 export const timestampSchema = z
   .union([z.date(), z.number()], { error: TIMESTAMP_ERROR })
   .transform((value) => (typeof value === 'number' ? value : value.getTime()))

@@ -55,11 +55,11 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
   // Concurrent verifications of keys with a usage limit share a write transaction. The statement
   // is built once: drizzle takes longer to build it than libsql takes to run it.
   let spendQuery: { sql: string; params: unknown[] } | undefined;
-  const spends = groupCommit(async (spends: readonly Spend[]) => {
+  const spends = groupCommit(async (batch: readonly Spend[]) => {
     const database = ready();
     spendQuery ??= spendStatement(database).toSQL();
     const { sql: text, params } = spendQuery;
-    const statements = spends.map((values) => ({
+    const statements = batch.map((values) => ({
       sql: text,
       args: fillPlaceholders(params, { ...values }) as InArgs,
     }));

@@ -1,9 +1,6 @@
-import type { VerifiableKeyRow } from './store.js';
+import type { NativeKeyReader } from './native-reader.node.js';
 
-export type NativeKeyReader = {
-  findByHash(hash: string): VerifiableKeyRow | undefined;
-  close(): void;
-};
+export type { NativeKeyReader };
 
 /** Outside Node there is no native SQLite: the store reads through the libsql client. */
 export async function openNativeKeyReader(
