@@ -8,12 +8,12 @@
 // each cycle compares the variants over the same three seconds: drift hits every side alike, and
 // the median over many cycles settles where one long run per variant would not.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { CYCLE, median, quantile, spread, VARIANTS, type Variant } from './stats.js';
+import { CYCLE, median, quantile, spread, VARIANTS, type Variant, writeResults } from './stats.js';
 
 const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 16);
 const WINDOW_MS = 500;
@@ -200,7 +200,5 @@ const results = {
   noopRatio: throughputRatio('noop', 'open'),
   ratioToNoopMiddleware: throughputRatio('keyed', 'noop'),
 };
-const out = fileURLToPath(new URL('../../../.bench-results/', import.meta.url));
-mkdirSync(out, { recursive: true });
-writeFileSync(`${out}http.json`, JSON.stringify({ ...results, cycleResults: cycles }, null, 2));
+writeResults('http', { ...results, cycleResults: cycles });
 console.log(JSON.stringify(results, null, 2));

@@ -4,10 +4,8 @@
 //
 // A round runs a batch of calls of each variant in turn (there and back), and each round gives
 // the differences between the variants over the same few hundred milliseconds.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { apiKeys, handle, key } from './bench-app.js';
-import { CYCLE, median, spread, VARIANTS, type Variant } from './stats.js';
+import { CYCLE, median, spread, VARIANTS, type Variant, writeResults } from './stats.js';
 
 const BATCH = 500;
 const WARMUP_ROUNDS = 5;
@@ -47,7 +45,5 @@ const results = {
   keyedOverOpen: added('keyed', 'open'),
   keyedOverNoop: added('keyed', 'noop'),
 };
-const out = fileURLToPath(new URL('../../../.bench-results/', import.meta.url));
-mkdirSync(out, { recursive: true });
-writeFileSync(`${out}in-process.json`, JSON.stringify(results, null, 2));
+writeResults('in-process', results);
 console.log(JSON.stringify(results, null, 2));

@@ -1,4 +1,7 @@
-// What both plugin benchmarks share: the variants they compare, and how they summarise samples.
+// What both plugin benchmarks share: the variants they compare, how they summarise samples, and
+// where they leave their results.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /** The same query with no auth, behind a middleware that does nothing, and behind keyProcedure. */
 export type Variant = 'open' | 'noop' | 'keyed';
@@ -22,4 +25,11 @@ export interface Spread {
 
 export function spread(values: readonly number[]): Spread {
   return { median: median(values), q1: quantile(values, 0.25), q3: quantile(values, 0.75) };
+}
+
+/** Writes `.bench-results/<name>.json` at the repository root, for scripts/bench-report.mjs. */
+export function writeResults(name: string, results: unknown): void {
+  const out = fileURLToPath(new URL('../../../.bench-results/', import.meta.url));
+  mkdirSync(out, { recursive: true });
+  writeFileSync(`${out}${name}.json`, JSON.stringify(results, null, 2));
 }
