@@ -363,4 +363,34 @@ describe('refund: a request refused after a valid verification spends nothing', 
     await apiKeys.refund(spent);
     expect((await apiKeys.get(apiKey.id))?.remaining).toBe(2);
   });
+
+  it('close() waits for a refund under way: the use given back is written', async () => {
+    const database = tempDatabase();
+    const store = createDrizzleStore({ url: database.url });
+    // The refund's statement waits for `reply`, as one to a remote database waits for its answer.
+    let reply = () => {};
+    const replied = new Promise<void>((resolve) => {
+      reply = resolve;
+    });
+    const { apiKeys } = setup({
+      storage: {
+        ...store,
+        refundUsage: async (...args) => {
+          await replied;
+          return store.refundUsage(...args);
+        },
+      },
+    });
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a', remaining: 5 });
+    const spent = await apiKeys.verify(key);
+    if (!spent.valid) throw new Error('expected a valid key');
+    const refunding = apiKeys.refund(spent);
+    const closing = apiKeys.close();
+    setImmediate(reply); // after every step of close() that does not wait for it
+    await Promise.all([refunding, closing]);
+    const { apiKeys: reopened } = setup({ database: { url: database.url } });
+    expect((await reopened.get(apiKey.id))?.remaining).toBe(5);
+    await reopened.close();
+    database.remove();
+  });
 });

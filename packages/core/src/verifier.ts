@@ -86,12 +86,14 @@ export function createVerifier(deps: VerifierDependencies) {
   // record back into the cache after the change dropped it.
   let generation = 0;
   const inflight = new Map<string, Promise<CachedKey | null>>();
-  // Verifications of usage-limited keys under way, answer and count included, for `settle`.
+  // Verifications of usage-limited keys under way (answer and count included) and refunds of
+  // their uses, for `settle`.
   const spends = new Set<Promise<unknown>>();
 
   /**
-   * Resolves once every verification that was waiting for storage has its answer and is counted:
-   * for `close()`, so that a shutdown neither refuses nor forgets calls already under way. A call
+   * Resolves once every verification that was waiting for storage has its answer and is counted,
+   * and every refund is written: for `close()`, so that a shutdown neither refuses nor forgets
+   * calls already under way. A call
    * whose read ends in a spend is waited for too: the read's end starts the spend before this
    * looks again.
    */
@@ -293,7 +295,7 @@ export function createVerifier(deps: VerifierDependencies) {
     }
     if (receipt.usage !== undefined) {
       const { lastRefillAt } = receipt.usage;
-      await storage(() => store.refundUsage(receipt.keyId, receipt.cost, lastRefillAt));
+      await track(storage(() => store.refundUsage(receipt.keyId, receipt.cost, lastRefillAt)));
     }
   }
 
