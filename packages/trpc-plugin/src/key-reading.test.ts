@@ -80,6 +80,7 @@ describe("keyProcedure reads the key with core's strict reader, over HTTP", () =
   it('joins a Node.js headers record the way Fetch does', async () => {
     const { apiKeys } = testApiKeys();
     const { key } = await apiKeys.create({ ...team, name: 'node' });
+    const { key: other } = await apiKeys.create({ ...team, name: 'other' });
     const t = initTRPC
       .context<{ headers: Record<string, string | string[] | undefined> }>()
       .create();
@@ -99,6 +100,10 @@ describe("keyProcedure reads the key with core's strict reader, over HTTP", () =
     await expect(caller({ 'x-api-key': [key, key] })).rejects.toMatchObject({
       cause: { code: 'MALFORMED' },
     });
+    // `req.headersDistinct` keeps both of two `Authorization` headers, where `req.headers` drops one.
+    await expect(
+      caller({ authorization: [`Bearer ${key}`, `Bearer ${other}`] }),
+    ).rejects.toMatchObject({ cause: { code: 'MALFORMED' } });
     await expect(caller({ 'x-api-key': [], constructor: key })).rejects.toMatchObject({
       cause: { code: 'MISSING' },
     });
