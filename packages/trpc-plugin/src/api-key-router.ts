@@ -38,7 +38,7 @@ export function buildApiKeyRouter<
   // It runs before input validation, so a refused user learns nothing from validation errors.
   const scoped = (action: ApiKeyAction) =>
     options.userProcedure.use(async ({ ctx, next }) => {
-      const scope = await consumer({ ctx });
+      const scope = checkedScope(await consumer({ ctx }));
       if (authorize !== undefined) {
         const allowed = await authorize({ ctx, action, consumerId: scope.consumerId });
         if (!allowed) {
@@ -120,4 +120,26 @@ export function buildApiKeyRouter<
         callCore(() => apiKeys.usage(id, { days, consumerId: ctx.apiKeyScope.consumerId })),
       ),
   };
+}
+
+/**
+ * The host's `consumer` answer, checked at run time: core reads a missing `consumerId` as "any
+ * consumer", so a session without a team (an `any`-typed session, a `!`) must fail closed here,
+ * as the host's bug it is, rather than open every consumer's keys to this user.
+ */
+function checkedScope(scope: ApiKeyScope): ApiKeyScope {
+  const { consumerId, ownerId } = scope ?? {};
+  if (
+    typeof consumerId === 'string' &&
+    consumerId !== '' &&
+    typeof ownerId === 'string' &&
+    ownerId !== ''
+  ) {
+    return scope;
+  }
+  throw new TRPCError({
+    code: 'INTERNAL_SERVER_ERROR',
+    message:
+      'Latchkey: the `consumer` option must return a non-empty `consumerId` and `ownerId` (strings) for a signed-in user.',
+  });
 }

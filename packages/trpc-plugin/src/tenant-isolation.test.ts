@@ -1,5 +1,7 @@
 import type { TRPCClientError } from '@trpc/client';
+import { initTRPC } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
+import { createApiKeyPlugin } from './create-api-key-plugin.js';
 import { testApiKeys } from './test-support/api-keys.js';
 import { admin, rejection, userClient } from './test-support/clients.js';
 import { type HostRouter, hostApp } from './test-support/host-app.js';
@@ -80,4 +82,47 @@ describe('a user of team A cannot reach a key of team B', () => {
       theirs.apiKey.id,
     );
   });
+});
+
+describe('a `consumer` answer without a team fails closed', () => {
+  it.each([
+    ['no consumerId', { ownerId: 'user_a' }],
+    ['an empty consumerId', { consumerId: '', ownerId: 'user_a' }],
+    ['a consumerId that is not a string', { consumerId: 42, ownerId: 'user_a' }],
+    ['no ownerId', { consumerId: 'team_a' }],
+    ['nothing', undefined],
+  ])(
+    '%s: every procedure is a 500 that names the option, and no key is touched',
+    async (_, scope) => {
+      const { apiKeys, theirs } = await twoTeams();
+      const t = initTRPC.create();
+      const { apiKeyRouter } = createApiKeyPlugin({
+        apiKeys,
+        userProcedure: t.procedure,
+        machineProcedure: t.procedure,
+        // What a host's session typed `any` can give: the compiler cannot see it.
+        consumer: () => scope as unknown as { consumerId: string; ownerId: string },
+        headers: () => null,
+      });
+      const caller = t.router({ apiKeys: apiKeyRouter }).createCaller({}).apiKeys;
+      const id = theirs.apiKey.id;
+      for (const call of [
+        caller.get({ id }),
+        caller.roll({ id, gracePeriodMs: 0 }),
+        caller.update({ id, name: 'taken over' }),
+        caller.revoke({ id }),
+        caller.list({}),
+        caller.create({ name: 'orphan' }),
+      ]) {
+        await expect(call).rejects.toMatchObject({
+          code: 'INTERNAL_SERVER_ERROR',
+          message: expect.stringContaining('`consumer` option'),
+        });
+      }
+      expect(await apiKeys.get(id)).toEqual(theirs.apiKey);
+      expect((await apiKeys.list({ consumerId: 'team_b' })).items.map((key) => key.id)).toEqual([
+        id,
+      ]);
+    },
+  );
 });
