@@ -9,8 +9,8 @@ import {
 import type { JsonObject } from './json.js';
 
 /**
- * Latchkey's tables. A host app can add them to its own drizzle-kit schema
- * (`export * from '@latchkey/core/schema'`) or let `createApiKeys` migrate them itself.
+ * Latchkey's tables, for typed queries of the host's own. `createApiKeys` creates and migrates
+ * them itself: they stay out of the host's drizzle-kit migrations.
  * Times are epoch milliseconds. No column holds anything from which a key can be rebuilt.
  */
 export const apiKeysTable = sqliteTable(

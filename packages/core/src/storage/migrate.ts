@@ -36,7 +36,8 @@ export async function migrate(
       );
     } catch (error) {
       // Another process applied it between our check and our batch, which then failed as a whole.
-      if (!(await isApplied(client, migration.tag))) throw error;
+      if (await isApplied(client, migration.tag)) continue;
+      throw /already exists/.test(String(error)) ? createdElsewhere(migration.tag, error) : error;
     }
   }
 }
@@ -47,4 +48,12 @@ async function isApplied(client: Pick<Client, 'execute'>, tag: string): Promise<
     args: [tag],
   });
   return result.rows.length > 0;
+}
+
+/** The tables are there but not by these migrations: most likely drizzle-kit made them. */
+function createdElsewhere(tag: string, cause: unknown): Error {
+  return new Error(
+    `Latchkey's migration ${tag} finds its tables already there, created by something else (drizzle-kit, from \`@latchkey/core/schema\` in your schema files?). Latchkey creates and migrates its own tables: keep them out of your drizzle-kit migrations, and drop the ones it created.`,
+    { cause },
+  );
 }

@@ -62,6 +62,21 @@ describe('the embedded default', () => {
     client.close();
   });
 
+  it('says so when its tables were created by something else, such as drizzle-kit', async () => {
+    const database = tempDb();
+    const client = createClient({ url: database.url });
+    await client.execute('CREATE TABLE latchkey_keys (id text PRIMARY KEY)');
+    const apiKeys = createApiKeys({ database: client });
+    await expect(apiKeys.ready()).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+      message: expect.stringMatching(/tables already there.*keep them out of your drizzle-kit/),
+    });
+    // nothing was half-applied: the host's table is as it was, and no migration is recorded
+    const { rows } = await client.execute('SELECT count(*) AS n FROM latchkey_migrations');
+    expect(rows[0]?.n).toBe(0);
+    client.close();
+  });
+
   it('ships the SQL that drizzle-kit generated from the schema', () => {
     const folder = new URL('../../drizzle/', import.meta.url).pathname;
     expect(MIGRATIONS).toEqual(readMigrations(folder));
