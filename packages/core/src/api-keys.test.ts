@@ -220,6 +220,23 @@ describe('roll', () => {
     await expect(apiKeys.roll(c.apiKey.id)).rejects.toMatchObject({ code: 'INVALID_STATE' });
   });
 
+  it('keeps a rolled key’s expiry: an update cannot bring it back', async () => {
+    const { apiKeys, clock } = setup();
+    const original = await apiKeys.create({ ...base, name: 'a' });
+    const rolled = await apiKeys.roll(original.apiKey.id, { gracePeriodMs: 1000 });
+    for (const expiresAt of [null, clock.now() + 86_400_000]) {
+      await expect(apiKeys.update(original.apiKey.id, { expiresAt })).rejects.toMatchObject({
+        code: 'INVALID_STATE',
+        message: expect.stringContaining('grace period'),
+      });
+    }
+    // Its name can still change, and it still expires when its grace period ends.
+    expect((await apiKeys.update(original.apiKey.id, { name: 'old a' })).name).toBe('old a');
+    clock.advance(1000);
+    expect(await apiKeys.verify(original.key)).toMatchObject({ code: 'EXPIRED' });
+    expect((await apiKeys.verify(rolled.key)).valid).toBe(true);
+  });
+
   it('never shortens an expiry that comes before the grace period ends', async () => {
     const { apiKeys, clock } = setup();
     const a = await apiKeys.create({ ...base, name: 'a', expiresAt: clock.now() + 1000 });

@@ -463,6 +463,13 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
       assertFuture(changes.expiresAt, now);
       const scope = { consumerId };
       const existing = await findChangeable(parsedId, scope);
+      if (changes.expiresAt !== undefined && existing.replacedById !== null) {
+        // Its expiry is the end of the grace period its roll gave it: moving it would bring a
+        // replaced key back, next to the key that replaced it.
+        throw new LatchkeyError('INVALID_STATE', {
+          message: 'A rolled key expires when its grace period ends; its expiry cannot be changed.',
+        });
+      }
       const row = await storage(() =>
         store.updateKey(
           parsedId,
@@ -723,7 +730,11 @@ function limitColumns(
 > {
   const columns: ReturnType<typeof limitColumns> = {};
   if (input.rateLimits !== undefined) columns.rateLimits = input.rateLimits;
-  if (input.remaining !== undefined) columns.remaining = input.remaining;
+  if (input.remaining !== undefined) {
+    columns.remaining = input.remaining;
+    // Uses set by hand restart the refill interval: a refill already due would undo them at once.
+    if (input.remaining !== null) columns.lastRefillAt = now;
+  }
   if (input.refill !== undefined) {
     columns.refillAmount = input.refill?.amount ?? null;
     columns.refillIntervalMs = input.refill?.intervalMs ?? null;

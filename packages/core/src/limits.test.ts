@@ -86,6 +86,57 @@ describe('rate limits', () => {
     expect(results).toEqual(['VALID', 'VALID', 'VALID', 'RATE_LIMITED', 'VALID']);
   });
 
+  it('keeps apart the counters of limits that differ in owner, name or window', async () => {
+    const { apiKeys } = setup();
+    const shared = (windowMs: number, name = 'x') => [
+      { name, limit: 2, windowMs, per: 'consumer' as const },
+    ];
+    // `org:1` + `1` would read as `org` + `1:1` if the counter's name were joined with colons.
+    const a = await apiKeys.create({
+      ...base,
+      consumerId: 'org:1',
+      name: 'a',
+      rateLimits: shared(MINUTE),
+    });
+    const b = await apiKeys.create({
+      ...base,
+      consumerId: 'org',
+      name: 'b',
+      rateLimits: shared(MINUTE, '1:x'),
+    });
+    // Two keys of one consumer sharing `x` with different windows: each window keeps its count.
+    const c = await apiKeys.create({
+      ...base,
+      consumerId: 'team_3',
+      name: 'c',
+      rateLimits: shared(MINUTE),
+    });
+    const d = await apiKeys.create({
+      ...base,
+      consumerId: 'team_3',
+      name: 'd',
+      rateLimits: shared(7001),
+    });
+    const codes = async (key: string, rateLimit: string) =>
+      (await apiKeys.verify(key, { rateLimit })).code;
+    expect([await codes(a.key, 'x'), await codes(a.key, 'x'), await codes(a.key, 'x')]).toEqual([
+      'VALID',
+      'VALID',
+      'RATE_LIMITED',
+    ]);
+    expect(await codes(b.key, '1:x')).toBe('VALID');
+    const alternating = [];
+    for (let i = 0; i < 6; i++) alternating.push(await codes(i % 2 === 0 ? c.key : d.key, 'x'));
+    expect(alternating).toEqual([
+      'VALID',
+      'VALID',
+      'VALID',
+      'VALID',
+      'RATE_LIMITED',
+      'RATE_LIMITED',
+    ]);
+  });
+
   it('a call refused by an earlier check spends nothing from the rate limit', async () => {
     const { apiKeys } = setup();
     const { key } = await apiKeys.create({
@@ -142,6 +193,40 @@ describe('usage limits', () => {
     });
     await apiKeys.update(apiKey.id, { remaining: null });
     expect(await apiKeys.verify(key)).toMatchObject({ valid: true });
+  });
+
+  it('a call refused for its usage limit spends nothing from its rate limit', async () => {
+    const { apiKeys } = setup();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      remaining: 0,
+      rateLimits: [{ limit: 2, windowMs: MINUTE }],
+    });
+    for (let i = 0; i < 3; i++) expect((await apiKeys.verify(key)).code).toBe('USAGE_EXCEEDED');
+    await apiKeys.update(apiKey.id, { remaining: 10 });
+    expect(await apiKeys.verify(key)).toMatchObject({ valid: true, rateLimit: { remaining: 1 } });
+  });
+
+  it('uses set by hand restart the refill interval; a denial never says to retry in the past', async () => {
+    const { apiKeys, clock } = setup();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      refill: { amount: 10, intervalMs: MINUTE },
+    });
+    clock.advance(2 * MINUTE); // a refill is due
+    expect((await apiKeys.update(apiKey.id, { remaining: 0 })).remaining).toBe(0);
+    expect(await apiKeys.verify(key)).toMatchObject({
+      code: 'USAGE_EXCEEDED',
+      retryAfterMs: MINUTE,
+    });
+    clock.advance(MINUTE);
+    // A refill gives 10: a call that costs 11 can never pass, whenever it is retried.
+    const tooDear = await apiKeys.verify(key, { cost: 11 });
+    expect(tooDear.code).toBe('USAGE_EXCEEDED');
+    expect(tooDear).not.toHaveProperty('retryAfterMs');
+    expect(await apiKeys.verify(key)).toMatchObject({ valid: true, remaining: 9 });
   });
 
   it('refills to `amount` every interval; a denial says when the next refill comes', async () => {

@@ -172,17 +172,32 @@ export function createVerifier(deps: VerifierDependencies) {
     pass: Pass,
     now: number,
   ): Promise<VerifyResult<P>> {
-    const spent = await storage(() => store.spendUsage(record.id, pass.cost, now));
+    let spent: Awaited<ReturnType<KeyStore['spendUsage']>>;
+    try {
+      spent = await storage(() => store.spendUsage(record.id, pass.cost, now));
+    } catch (error) {
+      giveBackRateLimit(pass);
+      throw error;
+    }
     if (!spent.spent) {
+      giveBackRateLimit(pass);
       recorder.record(record.id, record.consumerId, 'USAGE_EXCEEDED', now);
+      // A refill that was due and still left too few uses says nothing about when to retry.
+      const retryAfterMs = spent.nextRefillAt === null ? 0 : spent.nextRefillAt - now;
       return {
         valid: false,
         code: 'USAGE_EXCEEDED',
         keyId: record.id,
-        ...(spent.nextRefillAt === null ? {} : { retryAfterMs: spent.nextRefillAt - now }),
+        ...(retryAfterMs > 0 ? { retryAfterMs } : {}),
       };
     }
     return valid<P>(record, pass, now, spent);
+  }
+
+  /** A call refused by its usage limit (or by storage) spends nothing from its rate limit. */
+  function giveBackRateLimit({ cost, rateLimit, decision }: Pass): void {
+    if (rateLimit === undefined || decision === undefined) return;
+    limiter.refund(rateLimit.subject, decision.state.resetAt - rateLimit.limit.windowMs, cost);
   }
 
   function track<T>(work: Promise<T>): Promise<T> {
@@ -316,8 +331,12 @@ function toCachedKey(
 ): CachedKey {
   const rateLimits = new Map<string, { subject: string; limit: RateLimit }>();
   for (const limit of [...defaults, ...row.rateLimits]) {
-    const owner = limit.per === 'consumer' ? `consumer:${row.consumerId}` : `key:${row.id}`;
-    rateLimits.set(limit.name, { subject: `${owner}:${limit.name}`, limit });
+    const owner = limit.per === 'consumer' ? row.consumerId : row.id;
+    // One counter per owner, name and window: JSON, so that no two of them share a subject
+    // (`org:1` + `x` against `org` + `1:x`), and keys of one consumer that define a shared limit
+    // with different windows do not reset each other's counter.
+    const subject = JSON.stringify([limit.per, owner, limit.name, limit.windowMs]);
+    rateLimits.set(limit.name, { subject, limit });
   }
   return {
     id: row.id,
