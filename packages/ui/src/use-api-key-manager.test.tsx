@@ -1,8 +1,14 @@
 // @vitest-environment jsdom
-import { act, cleanup, screen, waitFor } from '@testing-library/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, cleanup, renderHook, screen, waitFor } from '@testing-library/react';
+import { httpBatchLink } from '@trpc/client';
+import { createTRPCReact } from '@trpc/react-query';
+import { createContext, type ReactNode } from 'react';
 import { afterEach, expect, test } from 'vitest';
-import { renderHookWithClient, useApiKeyManager } from './test-support/render.js';
-import { startTestServer } from './test-support/server.js';
+import { createApiKeyUI } from './create-api-key-ui.js';
+import { renderHookWithClient, trpc, useApiKeyManager } from './test-support/render.js';
+import { type AppRouter, startTestServer } from './test-support/server.js';
+import { useApiKeyManagerFor } from './use-api-key-manager.js';
 
 afterEach(cleanup);
 
@@ -44,6 +50,62 @@ test('every mutation refreshes every mounted view; the secret stays with its cal
 
   act(() => result.current.dismissRevealedKey());
   expect(result.current.revealedKey).toBeNull();
+});
+
+/**
+ * The host's `trpc.apiKeys` as it behaves on an early TanStack Query 5.x, whose `onSuccess` gets
+ * three arguments: not the fourth, with the query client, that late 5.x releases add.
+ */
+const onOlderTanStackQuery = new Proxy(trpc.apiKeys, {
+  get(target, name, receiver) {
+    if (name !== 'create' && name !== 'roll') return Reflect.get(target, name, receiver);
+    const procedure = target[name];
+    return {
+      useMutation: (options: { onSuccess: (...args: unknown[]) => unknown }) =>
+        procedure.useMutation({
+          ...options,
+          onSuccess: (data, variables, onMutateResult) =>
+            options.onSuccess(data, variables, onMutateResult),
+        } as typeof options),
+    };
+  },
+});
+
+test('create and roll reveal the secret and refresh every view on an early TanStack Query 5.x', async () => {
+  const server = await startTestServer();
+  const { result } = renderHookWithClient(
+    () => useApiKeyManagerFor(onOlderTanStackQuery),
+    server.url,
+    <OtherView />,
+  );
+  await waitFor(() => expect(result.current.isLoading).toBe(false));
+
+  const created = await act(() => result.current.createApiKey({ name: 'A' }));
+  expect(result.current.revealedKey?.key).toBe(created.key);
+  await waitFor(() => expect(otherView()).toBe('A:active'));
+
+  const rolled = await act(() => result.current.rollApiKey({ id: created.apiKey.id }));
+  expect(result.current.revealedKey?.key).toBe(rolled.key);
+  await waitFor(() => expect(otherView()).toBe('A:active A:expired'));
+});
+
+test('a host that gives createTRPCReact its own context has its query client refreshed', async () => {
+  const server = await startTestServer();
+  const own = createTRPCReact<AppRouter>({ context: createContext(null) });
+  const ui = createApiKeyUI(own.apiKeys);
+  const queryClient = new QueryClient();
+  const client = own.createClient({ links: [httpBatchLink({ url: server.url })] });
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <own.Provider client={client} queryClient={queryClient}>
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    </own.Provider>
+  );
+  const { result } = renderHook(() => ui.useApiKeyManager(), { wrapper });
+  await waitFor(() => expect(result.current.isLoading).toBe(false));
+
+  await act(() => result.current.createApiKey({ name: 'A' }));
+  expect(result.current.revealedKey).not.toBeNull();
+  expect(result.current.apiKeys.map((apiKey) => apiKey.name)).toEqual(['A']);
 });
 
 test('a failed mutation rejects with the server error and reveals nothing', async () => {

@@ -5,9 +5,10 @@ import type {
   RollApiKeyRequest,
   UpdateApiKeyRequest,
 } from '@latchkey/trpc-plugin';
-import type { MutationFunctionContext } from '@tanstack/react-query';
+import { type QueryClient, QueryClientContext } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { TRPCContext } from '@trpc/react-query/shared';
+import { useCallback, useContext, useMemo, useState } from 'react';
 import type { ApiKeyClientError, ApiKeyRouterHooks } from './types.js';
 
 // one empty array, so that the fields keep their identity from render to render while loading
@@ -77,11 +78,21 @@ export function useApiKeyManagerFor<P extends string>(
     { getNextPageParam: (page) => page.nextCursor },
   );
 
-  // The mutation's own query client (the one the host gave `trpc.Provider`), so no
-  // QueryClientProvider is assumed. Returning the promise makes `mutateAsync` resolve only once
-  // the list is fresh.
-  const invalidate = (...[, , , context]: [unknown, unknown, unknown, MutationFunctionContext]) =>
-    context.client.invalidateQueries({ queryKey: getQueryKey(router) });
+  // The query client the host gave `trpc.Provider`, so no QueryClientProvider is assumed; a host
+  // that gave `createTRPCReact` its own `context` has it in QueryClientProvider instead. Taken
+  // here rather than from `onSuccess`'s fourth argument, which only late TanStack Query 5.x
+  // releases pass: without it `onSuccess` would throw after the server made the key, and the
+  // secret would be lost.
+  const trpcQueryClient: QueryClient | undefined = useContext(TRPCContext)?.queryClient;
+  const providedQueryClient = useContext(QueryClientContext);
+  const queryClient = trpcQueryClient ?? providedQueryClient;
+  if (queryClient === undefined) {
+    throw new Error(
+      'No query client: give one to trpc.Provider, or with createTRPCReact({ context }) to a QueryClientProvider.',
+    );
+  }
+  // Returning the promise makes `mutateAsync` resolve only once the list is fresh.
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: getQueryKey(router) });
   // `gcTime: 0` and the `reset()` below drop a secret-bearing result from the mutation cache as
   // soon as it has been handed over.
   const create = router.create.useMutation({ onSuccess: invalidate, gcTime: 0 });
