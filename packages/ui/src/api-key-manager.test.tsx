@@ -195,6 +195,25 @@ test('a list that cannot load says why and offers to try again', async () => {
   expect(await screen.findByRole('button', { name: 'Enable Works' })).toBeTruthy();
 });
 
+test('Disable is busy while its update is in flight, so a double click sends one update', async () => {
+  const server = await startTestServer();
+  const { apiKey } = await arrangeKey(server, 'Works');
+  const user = userEvent.setup({ delay: null });
+  renderWithClient(<ApiKeyManager />, server.url);
+
+  await user.dblClick(await screen.findByRole('button', { name: 'Disable Works' }));
+  const busy = screen.getByRole('button', { name: 'Disabling Works' });
+  expect([busy.textContent, busy.getAttribute('aria-disabled')]).toEqual(['Disabling…', 'true']);
+  expect(document.activeElement).toBe(busy);
+  await user.click(busy);
+
+  expect(await screen.findByRole('button', { name: 'Enable Works' })).toBeTruthy();
+  const { items } = await server.apiKeys.auditLog({ consumerId: server.session.teamId });
+  expect(
+    items.filter((event) => event.keyId === apiKey.id && event.action === 'updated'),
+  ).toHaveLength(1);
+});
+
 test("a key's usage is fetched once its row's Usage button is pressed, with today's counts", async () => {
   const server = await startTestServer('member'); // looking is enough: members may read usage
   const { key } = await arrangeKey(server, 'Billing sync');

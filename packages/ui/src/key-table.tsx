@@ -17,8 +17,11 @@ export type KeyTableProps<P extends string = string> = Omit<ComponentProps<'div'
   onRoll?: (apiKey: ApiKey<P>) => void;
   /** Asks to revoke a key; without it there is no Revoke button. */
   onRevoke?: (apiKey: ApiKey<P>) => void;
-  /** Turns a key off or on again; without it there is no Disable / Enable button. */
-  onToggleEnabled?: (apiKey: ApiKey<P>) => void;
+  /**
+   * Turns a key off or on again; without it there is no Disable / Enable button. While the promise
+   * it returns is pending, the key's button shows it is busy and ignores further presses.
+   */
+  onToggleEnabled?: (apiKey: ApiKey<P>) => unknown;
   /**
    * What a key's Usage button shows in a row below it, e.g. a `KeyUsageChart`; without it there
    * is no Usage button. Called only for the one key whose usage is open.
@@ -35,6 +38,11 @@ function Time({ ms, fallback }: { ms: number | null; fallback: string }) {
   );
 }
 
+function toggleLabel(enabled: boolean, pending: boolean): string {
+  if (pending) return enabled ? 'Disabling' : 'Enabling';
+  return enabled ? 'Disable' : 'Enable';
+}
+
 /** The keys with name, `start…last4`, dates and status, or the loading, error or empty state. */
 export function KeyTable<P extends string>({
   apiKeys,
@@ -48,6 +56,21 @@ export function KeyTable<P extends string>({
   ...props
 }: KeyTableProps<P>) {
   const [usageKeyId, setUsageKeyId] = useState<string | null>(null);
+  // Keys whose Disable / Enable is in flight: a second press would send a second update.
+  const [toggling, setToggling] = useState<ReadonlySet<string>>(() => new Set());
+  const toggle = async (apiKey: ApiKey<P>) => {
+    if (onToggleEnabled === undefined || toggling.has(apiKey.id)) return;
+    setToggling((ids) => new Set(ids).add(apiKey.id));
+    try {
+      await onToggleEnabled(apiKey);
+    } finally {
+      setToggling((ids) => {
+        const rest = new Set(ids);
+        rest.delete(apiKey.id);
+        return rest;
+      });
+    }
+  };
   const usageId = useId();
   const hasActions =
     onRoll !== undefined ||
@@ -103,6 +126,8 @@ export function KeyTable<P extends string>({
             const rollable =
               changeable && apiKey.status !== 'expired' && apiKey.replacedById === null;
             const usageOpen = usageKeyId === apiKey.id;
+            const isToggling = toggling.has(apiKey.id);
+            const toggleVerb = toggleLabel(apiKey.enabled, isToggling);
             return (
               <Fragment key={apiKey.id}>
                 <tr data-slot="key-row" data-status={apiKey.status}>
@@ -132,10 +157,12 @@ export function KeyTable<P extends string>({
                             type="button"
                             data-slot="button"
                             data-variant="ghost"
-                            aria-label={`${apiKey.enabled ? 'Disable' : 'Enable'} ${apiKey.name}`}
-                            onClick={() => onToggleEnabled(apiKey)}
+                            aria-label={`${toggleVerb} ${apiKey.name}`}
+                            // aria-disabled rather than disabled, so the button keeps focus
+                            aria-disabled={isToggling}
+                            onClick={() => void toggle(apiKey)}
                           >
-                            {apiKey.enabled ? 'Disable' : 'Enable'}
+                            {isToggling ? `${toggleVerb}…` : toggleVerb}
                           </button>
                         ) : null}
                         {onRoll && rollable ? (
