@@ -1,5 +1,6 @@
 import { createClient } from '@libsql/client';
 import { describe, expect, it } from 'vitest';
+import type { JsonObject } from './json.js';
 import { base, setup } from './test-support/fixtures.js';
 import { INPUT_LIMITS } from './validation.js';
 
@@ -47,6 +48,22 @@ describe('bad input is rejected with a clear error and writes nothing', () => {
     ],
     ['metadata over 4 kB', { ...create, metadata: { s: 'x'.repeat(5000) } }, 'metadata'],
     ['metadata nested 100 000 deep', { ...create, metadata: deeplyNested(100_000) }, 'metadata'],
+    // Under 4 kB, but deeper than any check by recursion survives: refused, never a RangeError.
+    [
+      'metadata nested 2000 deep in arrays',
+      { ...create, metadata: JSON.parse(`{"a":${'['.repeat(2000)}${']'.repeat(2000)}}`) },
+      'metadata',
+    ],
+    ['metadata nested 33 deep', { ...create, metadata: deeplyNested(32) }, 'metadata'],
+    [
+      'metadata with a __proto__ key',
+      { ...create, metadata: JSON.parse('{"__proto__":{"x":1}}') },
+      'metadata',
+    ],
+    ['metadata with a lone surrogate', { ...create, metadata: { s: 'a\ud800' } }, 'metadata'],
+    ['name with a lone surrogate', { ...create, name: 'n\ud800' }, 'name'],
+    ['name with a bidirectional override', { ...create, name: 'invoice\u202egpj.exe' }, 'name'],
+    ['consumer with a lone surrogate', { ...create, consumerId: 'c\udc00' }, 'consumerId'],
     ['empty consumer', { ...create, consumerId: '' }, 'consumerId'],
     ['missing owner', { name: 'ok', consumerId: 'team_1' }, 'ownerId'],
     ['misspelt field', { ...create, permisions: ['invoices:read'] }, ''],
@@ -67,6 +84,19 @@ describe('bad input is rejected with a clear error and writes nothing', () => {
     expect((error as Error).message).toMatch(/^Invalid input: /);
     expect((error as Error).message).not.toMatch(/Invalid input: .*Invalid input/);
     expect(await snapshot(database.url)).toEqual(before);
+  });
+
+  it('accepts what is good next to what is not: 32 levels, emoji, a reason over two lines', async () => {
+    const { apiKeys } = setup();
+    const metadata = {
+      deep: deeplyNested(30),
+      text: 'ünïcödé 🔑',
+      list: [1, 'a', null, true],
+    } as JsonObject;
+    const { apiKey } = await apiKeys.create({ ...create, name: 'Ops 🔑', metadata });
+    expect(apiKey).toMatchObject({ name: 'Ops 🔑', metadata });
+    await apiKeys.revoke(apiKey.id, { reason: 'leaked\n\tin a gist' });
+    expect((await apiKeys.get(apiKey.id))?.revokedReason).toBe('leaked\n\tin a gist');
   });
 
   it('update, revoke, roll, revokeMany, list and auditLog', async () => {

@@ -18,8 +18,18 @@ export const INPUT_LIMITS = {
   gracePeriodMaxMs: 30 * DAY_MS,
 } as const;
 
+// Control characters, and the bidirectional controls that make text display other than it reads.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// The same but line breaks and tabs, which free text may hold.
+const CONTROL_CHARACTERS_IN_TEXT =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// Half of a surrogate pair alone: not Unicode text. Stored, it would come back as U+FFFD, so two
+// different strings would become one.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const NOT_UNICODE = 'Must be well-formed Unicode text.';
+const isUnicode = (text: string) => !LONE_SURROGATE.test(text);
 const MAX_TIMESTAMP = 8.64e15;
 
 export const nameSchema = z
@@ -31,7 +41,8 @@ export const nameSchema = z
   })
   .refine((name) => !CONTROL_CHARACTERS.test(name), {
     error: 'Name must not contain control characters.',
-  });
+  })
+  .refine(isUnicode, { error: NOT_UNICODE });
 
 /** A consumer, owner or actor id of the host app. */
 export const externalIdSchema = z
@@ -39,21 +50,28 @@ export const externalIdSchema = z
   .min(1, { error: 'Must not be empty.' })
   .max(INPUT_LIMITS.idMaxLength, {
     error: `Must be at most ${INPUT_LIMITS.idMaxLength} characters.`,
-  });
+  })
+  .refine(isUnicode, { error: NOT_UNICODE });
 
 export const reasonSchema = z
   .string()
   .trim()
   .max(INPUT_LIMITS.reasonMaxLength, {
     error: `Reason must be at most ${INPUT_LIMITS.reasonMaxLength} characters.`,
-  });
+  })
+  .refine((reason) => !CONTROL_CHARACTERS_IN_TEXT.test(reason), {
+    error: 'Reason must not contain control characters.',
+  })
+  .refine(isUnicode, { error: NOT_UNICODE });
 
-const jsonObjectSchema = z.record(z.string(), z.json());
 const utf8 = new TextEncoder();
+/** Deep enough for any structured metadata; a bound, so that checking it never exhausts the stack. */
+const MAX_METADATA_DEPTH = 32;
 
 /**
- * A JSON object of at most `metadataMaxBytes` once serialised. The size is checked before the
- * structure, which bounds the depth the structural check can recurse into.
+ * A JSON object of at most `metadataMaxBytes` once serialised and `MAX_METADATA_DEPTH` levels
+ * deep, holding only JSON values and Unicode text. Returned as a copy made from its JSON, so later
+ * changes to the caller's object change nothing stored.
  */
 export const metadataSchema = z.unknown().transform((value, ctx): JsonObject => {
   let serialised: string | undefined;
@@ -78,17 +96,41 @@ export const metadataSchema = z.unknown().transform((value, ctx): JsonObject => 
     });
     return z.NEVER;
   }
-  const parsed = jsonObjectSchema.safeParse(value);
-  if (!parsed.success) {
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        'Metadata must hold only JSON values (strings, finite numbers, booleans, null, arrays, plain objects).',
-    });
+  const problem = metadataProblem(value);
+  if (problem !== undefined) {
+    ctx.addIssue({ code: 'custom', message: problem });
     return z.NEVER;
   }
-  return parsed.data as JsonObject;
+  return JSON.parse(serialised) as JsonObject;
 });
+
+/** What is wrong with a metadata value, if anything: a walk with its own stack, not recursion. */
+function metadataProblem(metadata: object): string | undefined {
+  const pending: [value: unknown, depth: number][] = [[metadata, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, depth] = next;
+    if (value === null || typeof value === 'boolean') continue;
+    if (typeof value === 'string') {
+      if (!isUnicode(value)) return `Metadata text must be well-formed Unicode.`;
+      continue;
+    }
+    if (typeof value === 'number' && Number.isFinite(value)) continue;
+    const prototype = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+    if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) {
+      return 'Metadata must hold only JSON values (strings, finite numbers, booleans, null, arrays, plain objects).';
+    }
+    if (depth > MAX_METADATA_DEPTH) {
+      return `Metadata must be at most ${MAX_METADATA_DEPTH} levels deep.`;
+    }
+    for (const [key, child] of Object.entries(value as object)) {
+      // JSON.parse makes `__proto__` an ordinary key, which most code reading it back would not.
+      if (key === '__proto__') return 'Metadata keys must not be `__proto__`.';
+      if (!isUnicode(key)) return 'Metadata keys must be well-formed Unicode.';
+      pending.push([child, depth + 1]);
+    }
+  }
+  return undefined;
+}
 
 const TIMESTAMP_ERROR = 'Must be a valid date or a whole number of epoch milliseconds.';
 
