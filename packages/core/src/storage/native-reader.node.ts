@@ -20,9 +20,6 @@ interface RawRow {
   remaining: number | null;
 }
 
-/** How much of the database file the read connection maps into memory (address space, not RAM). */
-const READ_MAP_BYTES = 1024 * 1024 * 1024;
-
 /**
  * The verification read on an embedded `file:` database, through a statement prepared once on a
  * read-only connection of its own. `@libsql/client` prepares every statement anew and builds each
@@ -42,9 +39,10 @@ export async function openNativeKeyReader(
     return undefined;
   }
   const db = new Database(path, { readonly: true, timeout: busyTimeoutMs });
-  // Pages read through a memory map rather than a read() call each: with a large key table,
-  // a lookup's index and table pages are mostly outside SQLite's own small page cache.
-  db.pragma(`mmap_size = ${READ_MAP_BYTES}`);
+  // No memory map: a file truncated or replaced under a mapping makes the next read fault
+  // (SIGBUS) and kills the process, where a read() call fails with an error that the caller
+  // answers as STORAGE_UNAVAILABLE. Said explicitly, so that a build mapping by default cannot.
+  db.pragma('mmap_size = 0');
   const statement = db.prepare(
     `select id, consumer_id, owner_id, name, permissions, metadata, enabled, expires_at,
        revoked_at, rate_limits, remaining

@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDatabase } from '../test-support/temp-database.js';
+
+const temp: { remove: () => void }[] = [];
+afterEach(() => {
+  for (const t of temp.splice(0)) t.remove();
+});
+function tempDb() {
+  const database = tempDatabase();
+  temp.push(database);
+  return database;
+}
+
+/** Runs `script` (an ES module, argv after the script's own) in a child Node.js with tsx. */
+function runScript(
+  script: string,
+  args: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=@latchkey/source',
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        script,
+        ...args,
+      ],
+      // The package's folder, where the script's bare imports (`@libsql/client`) resolve.
+      { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+describe('a database file that goes bad under a running process', () => {
+  it('truncated while open: a cold verify answers STORAGE_UNAVAILABLE, the process lives', async () => {
+    const database = tempDb();
+    const apiKeysModule = new URL('../api-keys.ts', import.meta.url).href;
+    // Two keys whose rows fill a page each, so that the second one's page has not been read when
+    // the file is cut; the first verify reads the file itself once the WAL is checkpointed.
+    const script = `
+      import { truncateSync } from 'node:fs';
+      import { createClient } from '@libsql/client';
+      import { createApiKeys } from ${JSON.stringify(apiKeysModule)};
+      const [path, url] = process.argv.slice(1);
+      const apiKeys = createApiKeys({ database: { url }, cache: { ttlMs: 0 }, onBackgroundError: () => {} });
+      const metadata = { pad: 'x'.repeat(3000) };
+      const first = await apiKeys.create({ consumerId: 'c', ownerId: 'o', name: 'first', metadata });
+      const second = await apiKeys.create({ consumerId: 'c', ownerId: 'o', name: 'second', metadata });
+      const client = createClient({ url });
+      await client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+      client.close();
+      console.log((await apiKeys.verify(first.key)).code);
+      truncateSync(path, 0);
+      try {
+        console.log((await apiKeys.verify(second.key)).code);
+      } catch (error) {
+        console.log(error.code);
+      }
+    `;
+    const result = await runScript(script, [database.path, database.url]);
+    expect(result.signal, result.stderr).toBeNull();
+    expect(result.stdout.trim().split('\n'), result.stderr).toEqual([
+      'VALID',
+      'STORAGE_UNAVAILABLE',
+    ]);
+  });
+});
