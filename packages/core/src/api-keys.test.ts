@@ -1,5 +1,6 @@
 import { createClient } from '@libsql/client';
 import { describe, expect, it } from 'vitest';
+import { createApiKeys } from './api-keys.js';
 import { isWellFormed } from './key-format.js';
 import { base, setup } from './test-support/fixtures.js';
 
@@ -472,5 +473,24 @@ describe('concurrent changes', () => {
     ]);
     expect((await apiKeys.get(apiKey.id))?.status).toBe('revoked');
     expect((await apiKeys.verify(key)).code).toBe('REVOKED');
+  });
+});
+
+describe('close', () => {
+  it('is final: a later call is STORAGE_UNAVAILABLE (503), never an answer from a fresh database', async () => {
+    const apiKeys = createApiKeys({ database: { url: ':memory:' } });
+    const { key } = await apiKeys.create({ ...base, name: 'a' });
+    await apiKeys.close();
+    for (const call of [
+      apiKeys.verify(key),
+      apiKeys.list({ consumerId: base.consumerId }),
+      apiKeys.ready(),
+    ]) {
+      await expect(call).rejects.toMatchObject({
+        code: 'STORAGE_UNAVAILABLE',
+        message: expect.stringContaining('closed'),
+      });
+    }
+    await expect(apiKeys.close()).resolves.toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import { z } from 'zod';
 import { createKeyHasher } from '#hash';
 import { cryptoRandom, type RandomSource } from './base62.js';
@@ -275,7 +276,17 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
 
   let initialized = false;
   let initializing: Promise<void> | undefined;
+  // Once closed, storage stays closed: reopening it silently would answer a `:memory:` database's
+  // keys as NOT_FOUND (401), and open a client the host believes closed.
+  let closed = false;
   function ready(): Promise<void> {
+    if (closed) {
+      return Promise.reject(
+        new LatchkeyError('STORAGE_UNAVAILABLE', {
+          message: 'The API key storage was closed by apiKeys.close(); create a new instance.',
+        }),
+      );
+    }
     initializing ??= store.init().then(
       () => {
         initialized = true;
@@ -615,13 +626,15 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     flush: () => recorder.flush(),
 
     async close() {
+      if (closed) return;
       await settle();
       await recorder.flush();
       recorder.stop();
       cache.clear();
-      await store.close();
+      closed = true;
       initialized = false;
       initializing = undefined;
+      await store.close();
     },
   };
   return apiKeys;
@@ -767,9 +780,13 @@ function alreadyRolled(): LatchkeyError {
 
 function storageUnavailable(error: unknown): LatchkeyError {
   if (isLatchkeyError(error)) return error;
-  const detail = error instanceof Error ? `: ${error.message}` : '';
+  // The driver's own error, not drizzle's wrapper of it: that one quotes the query's parameters,
+  // among them the hash of the key being verified, which has no place in a log.
+  const cause =
+    error instanceof DrizzleQueryError && error.cause !== undefined ? error.cause : error;
+  const detail = cause instanceof Error ? `: ${cause.message}` : '';
   return new LatchkeyError('STORAGE_UNAVAILABLE', {
     message: `The API key storage cannot be reached${detail}`,
-    cause: error,
+    cause,
   });
 }

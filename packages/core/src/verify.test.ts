@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { inspect } from 'node:util';
+import { createClient } from '@libsql/client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApiKeys } from './api-keys.js';
 import { generateKey } from './key-format.js';
@@ -129,6 +132,30 @@ describe('verify: every outcome code', () => {
     expect((await withoutSecret.verify(key)).code).toBe('NOT_FOUND');
     await withoutSecret.close();
     database.remove();
+  });
+});
+
+describe('verify: a storage fault', () => {
+  it('is STORAGE_UNAVAILABLE, and its error does not quote the hash of the key', async () => {
+    const database = tempDatabase();
+    onTestFinished(database.remove);
+    const client = createClient({ url: database.url });
+    onTestFinished(() => client.close());
+    // The host's own client: reads go through drizzle, whose errors quote the query's parameters.
+    const apiKeys = createApiKeys({ database: client, cache: { ttlMs: 0 } });
+    const { key } = await apiKeys.create({ ...base, name: 'a' });
+    await client.execute('ALTER TABLE latchkey_keys RENAME TO gone');
+
+    const error = await apiKeys.verify(key).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    const hash = createHash('sha256').update(key).digest('hex');
+    const chain: unknown[] = [];
+    for (let link: unknown = error; link instanceof Error; link = link.cause) chain.push(link);
+    expect(chain.length).toBeGreaterThan(1); // the driver's error is kept, for the logs
+    for (const link of chain) expect(String((link as Error).message)).not.toContain(hash);
+    expect(inspect(error, { depth: 10 })).not.toContain(hash);
+    await client.execute('ALTER TABLE gone RENAME TO latchkey_keys');
+    await apiKeys.close();
   });
 });
 
