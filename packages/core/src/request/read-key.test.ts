@@ -90,6 +90,12 @@ describe('readKey: strict and total', () => {
     expect(read({ authorization: 'Basic abc' })).toMatchObject({
       message: expect.stringContaining('Bearer scheme'),
     });
+    // One key, sent the Authorization way in the header that takes the key alone.
+    expect(read({ 'x-api-key': `Bearer ${key}` })).toEqual({
+      ok: false,
+      code: 'MALFORMED',
+      message: 'The `x-api-key` header takes the key alone, without `Bearer`.',
+    });
   });
 
   it('reads near-misses of the plain `Bearer <key>` form as the general parser does', () => {

@@ -36,6 +36,7 @@ const CREDENTIAL_PARAMETERS = new Set([
 ]);
 const TOKEN_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const WHITESPACE = /[ \t]+/;
+const BEARER_PREFIX = /^bearer[ \t]+[^\s,]+$/i;
 // Repeated headers arrive joined by ", "; a key never holds whitespace or a comma.
 const NOT_ONE_TOKEN = /[\s,]/;
 
@@ -133,6 +134,11 @@ export function readKey(
       if (value.length > MAX_KEY_HEADER_LENGTH) return tooLong(options.apiKeyHeader);
       const token = value.trim();
       if (token === '') return empty(options.apiKeyHeader);
+      if (BEARER_PREFIX.test(token)) {
+        return malformed(
+          `The \`${options.apiKeyHeader}\` header takes the key alone, without \`Bearer\`.`,
+        );
+      }
       if (!isSingleToken(token)) return twoKeys(options.hint);
       fromApiKeyHeader = token;
     }
