@@ -214,6 +214,32 @@ test('Disable is busy while its update is in flight, so a double click sends one
   ).toHaveLength(1);
 });
 
+test('a failed Load more keeps the keys shown, and says why next to the button that tries again', async () => {
+  const server = await startTestServer();
+  for (const name of ['one', 'two', 'three']) await arrangeKey(server, name);
+  const user = userEvent.setup({ delay: null });
+  renderWithClient(<ApiKeyManager pageSize={2} />, server.url);
+  await waitFor(() =>
+    expect(screen.getAllByRole('row', { name: /one|two|three/ })).toHaveLength(2),
+  );
+
+  server.down = true;
+  await user.click(screen.getByRole('button', { name: 'Load more' }));
+  const retry = await screen.findByRole('button', { name: 'Try again' });
+  const alert = screen.getByRole('alert');
+  expect(alert.textContent).toMatch(/^Could not load more API keys\. Could not reach the server/);
+  expect(retry.getAttribute('aria-describedby')).toBe(alert.id);
+  expect(screen.getAllByRole('row', { name: /one|two|three/ })).toHaveLength(2);
+
+  server.down = false;
+  await user.click(retry);
+  await waitFor(() =>
+    expect(screen.getAllByRole('row', { name: /one|two|three/ })).toHaveLength(3),
+  );
+  expect(screen.queryByRole('alert')).toBeNull();
+  expect(screen.queryByRole('button', { name: /Load more|Try again/ })).toBeNull();
+});
+
 test("a key's usage is fetched once its row's Usage button is pressed, with today's counts", async () => {
   const server = await startTestServer('member'); // looking is enough: members may read usage
   const { key } = await arrangeKey(server, 'Billing sync');

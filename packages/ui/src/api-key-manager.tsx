@@ -51,6 +51,9 @@ export function ApiKeyManagerView<P extends string>({
     setDialog(next);
   };
   const { revealedKey } = manager;
+  // The keys shown so far stay; the error sits by the button that tries again.
+  const loadMoreFailed = manager.loadMoreError !== null && !manager.isLoadingMore;
+  const loadMoreErrorId = useId();
 
   return (
     <section data-latchkey="" data-slot="api-key-manager" aria-labelledby={headingId} {...props}>
@@ -107,12 +110,18 @@ export function ApiKeyManagerView<P extends string>({
           data-slot="button"
           data-variant="secondary"
           aria-disabled={manager.isLoadingMore}
+          aria-describedby={loadMoreFailed ? loadMoreErrorId : undefined}
           onClick={() => {
             if (!manager.isLoadingMore) manager.loadMore();
           }}
         >
-          {manager.isLoadingMore ? 'Loading…' : 'Load more'}
+          {manager.isLoadingMore ? 'Loading…' : loadMoreFailed ? 'Try again' : 'Load more'}
         </button>
+      ) : null}
+      {loadMoreFailed ? (
+        <p id={loadMoreErrorId} role="alert" data-slot="form-error">
+          Could not load more API keys. {errorMessage(manager.loadMoreError)}
+        </p>
       ) : null}
       <p role="status" style={visuallyHidden}>
         {announcement}

@@ -6,6 +6,7 @@ import { createTRPCReact } from '@trpc/react-query';
 import { createContext, type ReactNode } from 'react';
 import { afterEach, expect, test } from 'vitest';
 import { createApiKeyUI } from './create-api-key-ui.js';
+import { errorMessage } from './error-message.js';
 import { renderHookWithClient, trpc, useApiKeyManager } from './test-support/render.js';
 import { type AppRouter, startTestServer } from './test-support/server.js';
 import { useApiKeyManagerFor } from './use-api-key-manager.js';
@@ -136,4 +137,27 @@ test('pages load on demand', async () => {
     'two',
   ]);
   expect(result.current.hasMore).toBe(false);
+});
+
+test('a next page that fails is loadMoreError, and the pages loaded stay', async () => {
+  const server = await startTestServer();
+  for (const name of ['one', 'two', 'three']) {
+    await server.apiKeys.create({ name, consumerId: 'team_1', ownerId: 'user_1' });
+  }
+  const { result } = renderHookWithClient(() => useApiKeyManager({ pageSize: 2 }), server.url);
+  await waitFor(() => expect(result.current.apiKeys).toHaveLength(2));
+
+  server.down = true;
+  act(() => result.current.loadMore());
+  await waitFor(() =>
+    expect(errorMessage(result.current.loadMoreError)).toMatch(/^Could not reach the server/),
+  );
+  expect(result.current.error).toBeNull();
+  expect(result.current.apiKeys).toHaveLength(2);
+  expect(result.current.hasMore).toBe(true);
+
+  server.down = false;
+  act(() => result.current.loadMore());
+  await waitFor(() => expect(result.current.apiKeys).toHaveLength(3));
+  expect(result.current.loadMoreError).toBeNull();
 });

@@ -44,7 +44,9 @@ export interface ApiKeyManagerState<P extends string = string> {
   /** There is another page of keys. */
   hasMore: boolean;
   isLoadingMore: boolean;
-  /** Loads the next page, appended to `apiKeys`. */
+  /** Why the last `loadMore` failed (the keys loaded so far stay); `null` otherwise. */
+  loadMoreError: ApiKeyClientError | null;
+  /** Loads the next page, appended to `apiKeys`; after a `loadMoreError`, tries it again. */
   loadMore: () => void;
   /** Creates a key and reveals its secret; rejects with the server's error. */
   createApiKey: (input: CreateApiKeyRequest<P>) => Promise<CreatedApiKey<P>>;
@@ -132,17 +134,25 @@ export function useApiKeyManagerFor<P extends string>(
     void refetchList();
     void refetchConfig();
   }, [refetchList, refetchConfig]);
-  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  // A next page that failed leaves the pages already loaded standing, so its error is
+  // `loadMoreError`, not `error`. Noted here rather than read from `isFetchNextPageError`, which
+  // early TanStack Query 5.x releases lack; it holds only while it is still the list's error.
+  const [nextPageError, setNextPageError] = useState<typeof list.error>(null);
+  const loadMore = useCallback(() => {
+    void fetchNextPage().then((result) => setNextPageError(result.error));
+  }, [fetchNextPage]);
+  const nextPageFailed = nextPageError !== null && list.error === nextPageError;
 
   return {
     apiKeys,
     permissions: config.data?.permissions ?? EMPTY,
     prefix: config.data?.prefix ?? '',
     isLoading: list.isPending || config.isPending,
-    error: list.error ?? config.error ?? null,
+    error: (nextPageFailed ? null : list.error) ?? config.error ?? null,
     refetch,
     hasMore: list.hasNextPage,
     isLoadingMore: list.isFetchingNextPage,
+    loadMoreError: nextPageFailed ? list.error : null,
     loadMore,
     createApiKey,
     updateApiKey: update.mutateAsync,

@@ -25,6 +25,8 @@ export interface TestServer {
   apiKeys: ReturnType<typeof createTestApiKeys>;
   /** The signed-in user every request comes from. */
   session: Session;
+  /** While true, every request is answered 503 without reaching the router, as in an outage. */
+  down: boolean;
 }
 
 /**
@@ -37,6 +39,10 @@ export async function startTestServer(role: Session['role'] = 'admin'): Promise<
   const router = hostApp(apiKeys);
   const session: Session = { userId: 'user_1', teamId: 'team_1', role };
   const server = createServer(async (req, res) => {
+    if (testServer.down) {
+      res.writeHead(503).end();
+      return;
+    }
     const response = await fetchRequestHandler({
       endpoint: '/trpc',
       req: incomingMessageToRequest(req, res, { maxBodySize: 1_000_000 }),
@@ -58,5 +64,11 @@ export async function startTestServer(role: Session['role'] = 'admin'): Promise<
     rmSync(folder, { recursive: true, force: true });
   });
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/trpc`, apiKeys, session };
+  const testServer: TestServer = {
+    url: `http://127.0.0.1:${port}/trpc`,
+    apiKeys,
+    session,
+    down: false,
+  };
+  return testServer;
 }
