@@ -75,10 +75,17 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     async init() {
       if (db !== undefined) return;
       const opened = await open(database);
-      await migrate(opened.db.$client);
-      // The native read needs the migrated table, so it is prepared here, after `migrate`.
-      if (opened.file !== undefined) {
-        nativeReader = await openNativeKeyReader(opened.file.path, opened.file.busyTimeoutMs);
+      try {
+        await migrate(opened.db.$client);
+        // The native read needs the migrated table, so it is prepared here, after `migrate`.
+        if (opened.file !== undefined) {
+          nativeReader = await openNativeKeyReader(opened.file.path, opened.file.busyTimeoutMs);
+        }
+      } catch (error) {
+        // The next call retries `init` and opens anew: what this one opened must not outlive it
+        // (a native reader that fails to open closes itself).
+        if (opened.owned) opened.db.$client.close();
+        throw error;
       }
       if (nativeReader === undefined) findByHashQuery = prepareFindByHash(opened.db);
       db = opened.db;

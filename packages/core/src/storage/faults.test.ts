@@ -1,6 +1,12 @@
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createClient } from '@libsql/client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createApiKeys } from '../api-keys.js';
+import { MIGRATIONS } from '../migrations.generated.js';
 import { tempDatabase } from '../test-support/temp-database.js';
 
 const temp: { remove: () => void }[] = [];
@@ -78,5 +84,54 @@ describe('a database file that goes bad under a running process', () => {
       'VALID',
       'STORAGE_UNAVAILABLE',
     ]);
+  });
+});
+
+describe('a first open that fails', () => {
+  // A closed connection lets go of its file only once its statements are garbage collected, so
+  // files are counted after a collection: what is left open then was never closed.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const openFiles = async () => {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // native finalizers run after it
+    return readdirSync('/proc/self/fd').length;
+  };
+
+  /** 100 calls that each retry the open and fail; how many more files are open afterwards. */
+  async function filesLeftOpenBy(url: string): Promise<number> {
+    const apiKeys = createApiKeys({ database: { url } });
+    const failing = () =>
+      expect(apiKeys.ready()).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    await failing(); // whatever the first open loads for good (the native module) is loaded
+    const before = await openFiles();
+    for (let i = 0; i < 100; i++) await failing();
+    const grown = (await openFiles()) - before;
+    await apiKeys.close();
+    return grown;
+  }
+
+  it('closes the client it opened when migrating fails', async () => {
+    const database = tempDb();
+    const client = createClient({ url: database.url });
+    await client.execute('create table latchkey_keys (x)');
+    client.close();
+    expect(await filesLeftOpenBy(database.url)).toBeLessThan(5);
+  });
+
+  it('closes the client and the native reader when the reader cannot be prepared', async () => {
+    const database = tempDb();
+    const client = createClient({ url: database.url });
+    // Migrations recorded as applied to a table that is not Latchkey's: migrating succeeds and
+    // preparing the native read fails.
+    await client.execute(
+      'create table latchkey_migrations (tag text primary key not null, applied_at integer not null)',
+    );
+    for (const { tag } of MIGRATIONS) {
+      await client.execute({ sql: 'insert into latchkey_migrations values (?, 0)', args: [tag] });
+    }
+    await client.execute('create table latchkey_keys (x)');
+    client.close();
+    expect(await filesLeftOpenBy(database.url)).toBeLessThan(5);
   });
 });

@@ -39,15 +39,21 @@ export async function openNativeKeyReader(
     return undefined;
   }
   const db = new Database(path, { readonly: true, timeout: busyTimeoutMs });
-  // No memory map: a file truncated or replaced under a mapping makes the next read fault
-  // (SIGBUS) and kills the process, where a read() call fails with an error that the caller
-  // answers as STORAGE_UNAVAILABLE. Said explicitly, so that a build mapping by default cannot.
-  db.pragma('mmap_size = 0');
-  const statement = db.prepare(
-    `select id, consumer_id, owner_id, name, permissions, metadata, enabled, expires_at,
-       revoked_at, rate_limits, remaining
-     from latchkey_keys where hash = ? limit 1`,
-  );
+  let statement: ReturnType<typeof db.prepare>;
+  try {
+    // No memory map: a file truncated or replaced under a mapping makes the next read fault
+    // (SIGBUS) and kills the process, where a read() call fails with an error that the caller
+    // answers as STORAGE_UNAVAILABLE. Said explicitly, so that a build mapping by default cannot.
+    db.pragma('mmap_size = 0');
+    statement = db.prepare(
+      `select id, consumer_id, owner_id, name, permissions, metadata, enabled, expires_at,
+         revoked_at, rate_limits, remaining
+       from latchkey_keys where hash = ? limit 1`,
+    );
+  } catch (error) {
+    db.close(); // a table not as migrated, say: the caller is told, and opens anew next time
+    throw error;
+  }
   return {
     findByHash(hash) {
       const row = statement.get(hash) as RawRow | undefined;
