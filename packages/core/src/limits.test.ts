@@ -48,6 +48,12 @@ describe('rate limits', () => {
     await expect(apiKeys.verify(key, { cost: -1 })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
+    // Options of the wrong type are refused, never read as "no permission" or "no limit".
+    for (const options of [{ permissions: 'invoices:read' }, { rateLimit: {} }]) {
+      await expect(apiKeys.verify(key, options as never)).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+      });
+    }
   });
 
   it('named limits, defaults from the options, and a key overriding a default', async () => {

@@ -6,7 +6,7 @@ import type { ApiKeyRow, RateLimit } from './schema.js';
 import type { KeyStore, VerifiableKeyRow } from './storage/store.js';
 import type { RejectedKey, VerifiedKey, VerifyResult } from './types.js';
 import type { UsageRecorder } from './usage-recorder.js';
-import { costSchema, parseInput } from './validation.js';
+import { costSchema, invalidInput, parseInput } from './validation.js';
 
 export interface VerifyOptions<TPermission extends string> {
   /** Every one of these must be held by the key, or the result is `INSUFFICIENT_PERMISSIONS`. */
@@ -221,6 +221,9 @@ export function createVerifier(deps: VerifierDependencies) {
     if (record.expiresAt !== null && now >= record.expiresAt) return reject(record, 'EXPIRED', now);
 
     const required = options?.permissions;
+    if (required !== undefined && !Array.isArray(required)) {
+      throw invalidInput([{ path: ['permissions'], message: 'Must be a list of permissions.' }]);
+    }
     if (required !== undefined && required.length > 0) {
       const missing = required.filter((permission) => !record.permissions.has(permission));
       if (missing.length > 0) {
@@ -236,7 +239,11 @@ export function createVerifier(deps: VerifierDependencies) {
     }
 
     const cost = options?.cost === undefined ? 1 : parseInput(costSchema, options.cost);
-    const rateLimit = record.rateLimits.get(options?.rateLimit ?? 'default');
+    const limitName = options?.rateLimit ?? 'default';
+    if (typeof limitName !== 'string') {
+      throw invalidInput([{ path: ['rateLimit'], message: 'Must be the name of a rate limit.' }]);
+    }
+    const rateLimit = record.rateLimits.get(limitName);
     if (rateLimit === undefined) return cost === 1 ? ONE_UNIT : { cost };
     const decision = limiter.spend(rateLimit.subject, rateLimit.limit, cost, now);
     if (!decision.allowed) {
