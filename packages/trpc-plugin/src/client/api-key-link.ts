@@ -38,7 +38,7 @@ export type ApiKeyLinkOptions<TRouter extends AnyTRPCRouter> = HTTPBatchLinkOpti
  * call's abort signal ends a wait, as it ends a request.
  *
  * ```ts
- * createTRPCClient<AppRouter>({ links: [apiKeyLink({ url, apiKey: process.env.ACME_KEY })] });
+ * createTRPCClient<AppRouter>({ links: [apiKeyLink({ url, apiKey: process.env.ACME_KEY! })] });
  * ```
  */
 export function apiKeyLink<TRouter extends AnyTRPCRouter>(
