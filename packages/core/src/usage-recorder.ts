@@ -53,7 +53,10 @@ export class UsageRecorder {
     if (this.#timer === undefined) this.#schedule();
   }
 
-  /** Writes what is pending in one batch; resolves when written, or when the write failed and was kept. */
+  /**
+   * Writes what is pending in one batch; resolves when written, or when the write failed and was
+   * kept. Never rejects.
+   */
   flush(): Promise<void> {
     this.#cancelTimer();
     this.#flushing = this.#flushing.then(() => this.#write());
@@ -72,7 +75,12 @@ export class UsageRecorder {
       await this.#store.recordUsage(toBatch(pending));
     } catch (error) {
       this.#restore(pending);
-      this.#onError(error);
+      try {
+        this.#onError(error);
+      } catch {
+        // A logger that throws must not break flushing: this flush's promise is the chain that
+        // every later flush, `usage()` and `close()` wait on, and the timer's flush has no caller.
+      }
     }
     if (this.#pending.size > 0 && this.#timer === undefined) this.#schedule();
   }
