@@ -134,6 +134,41 @@ test('roll asks first, offers a grace period, reveals the new key and updates th
   expect(oldRow && within(oldRow).queryByRole('button', { name: /Roll/ })).toBeNull();
 });
 
+test('the panel with a new secret goes once that key is revoked or rolled again', async () => {
+  const server = await startTestServer();
+  const user = userEvent.setup({ delay: null });
+  renderWithClient(<ApiKeyManager />, server.url);
+  const secretShown = async () => {
+    const panel = await screen.findByRole('region', { name: /Your (new|rolled) API key/ });
+    return within(panel).getByText(/^acme_\w{36}$/).textContent ?? '';
+  };
+
+  await screen.findByText(/No API keys yet/);
+  await user.click(screen.getByRole('button', { name: 'Create API key' }));
+  await user.type(screen.getByLabelText('Name'), 'Deploy bot');
+  await user.click(screen.getByRole('button', { name: 'Create key' }));
+  const created = await secretShown();
+
+  // rolled: the new secret replaces the old one, which works only for the grace period
+  await user.click(screen.getByRole('button', { name: 'Roll Deploy bot' }));
+  await user.click(screen.getByRole('button', { name: 'Roll key' }));
+  await screen.findByRole('region', { name: /Your rolled API key/ });
+  const rolled = await secretShown();
+  expect(rolled).not.toBe(created);
+  expect(document.body.textContent).not.toContain(created);
+
+  // revoked: the secret is dead, so it is not left on the screen to be copied
+  const newRow = screen
+    .getAllByRole('row', { name: /Deploy bot/ })
+    .find((row) => row.textContent?.includes(rolled.slice(-4))) as HTMLElement;
+  await user.click(within(newRow).getByRole('button', { name: 'Revoke Deploy bot' }));
+  await user.click(screen.getByRole('button', { name: 'Revoke key' }));
+  await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  expect(screen.queryByRole('region', { name: /Your (new|rolled) API key/ })).toBeNull();
+  expect(document.documentElement.outerHTML).not.toContain(rolled);
+  expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'API keys' }));
+});
+
 test("the server's errors are shown in words, and the dialog stays open", async () => {
   const server = await startTestServer();
   const { apiKey } = await arrangeKey(server, 'Old sync');

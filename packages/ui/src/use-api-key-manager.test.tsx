@@ -109,6 +109,20 @@ test('a host that gives createTRPCReact its own context has its query client ref
   expect(result.current.apiKeys.map((apiKey) => apiKey.name)).toEqual(['A']);
 });
 
+test('revoking the key whose secret is shown drops the secret; revoking another keeps it', async () => {
+  const server = await startTestServer();
+  const other = await server.apiKeys.create({ name: 'B', consumerId: 'team_1', ownerId: 'user_1' });
+  const { result } = renderHookWithClient(() => useApiKeyManager(), server.url);
+  await waitFor(() => expect(result.current.isLoading).toBe(false));
+
+  const created = await act(() => result.current.createApiKey({ name: 'A' }));
+  await act(() => result.current.revokeApiKey({ id: other.apiKey.id }));
+  expect(result.current.revealedKey?.key).toBe(created.key);
+
+  await act(() => result.current.revokeApiKey({ id: created.apiKey.id }));
+  expect(result.current.revealedKey).toBeNull();
+});
+
 test('a failed mutation rejects with the server error and reveals nothing', async () => {
   const server = await startTestServer();
   const { result } = renderHookWithClient(() => useApiKeyManager(), server.url);

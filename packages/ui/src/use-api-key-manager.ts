@@ -60,7 +60,8 @@ export interface ApiKeyManagerState<P extends string = string> {
   isRolling: boolean;
   /**
    * The secret from the last create or roll, held in this component's state only (not in the
-   * query cache, the URL or storage) until `dismissRevealedKey` drops it.
+   * query cache, the URL or storage) until `dismissRevealedKey` drops it, or this hook revokes or
+   * rolls that key.
    */
   revealedKey: RevealedKey<P> | null;
   dismissRevealedKey: () => void;
@@ -124,6 +125,16 @@ export function useApiKeyManagerFor<P extends string>(
     },
     [rollAsync, resetRoll],
   );
+  const { mutateAsync: revokeAsync } = revoke;
+  const revokeApiKey = useCallback(
+    async (input: RevokeApiKeyRequest) => {
+      const revoked = await revokeAsync(input);
+      // A revoked key's secret is of no use any more; still shown, it would be copied and deployed.
+      setRevealedKey((shown) => (shown?.apiKey.id === revoked.id ? null : shown));
+      return revoked;
+    },
+    [revokeAsync],
+  );
   const dismissRevealedKey = useCallback(() => setRevealedKey(null), []);
 
   const pages = list.data?.pages;
@@ -156,7 +167,7 @@ export function useApiKeyManagerFor<P extends string>(
     loadMore,
     createApiKey,
     updateApiKey: update.mutateAsync,
-    revokeApiKey: revoke.mutateAsync,
+    revokeApiKey,
     rollApiKey,
     isCreating: create.isPending,
     isUpdating: update.isPending,
