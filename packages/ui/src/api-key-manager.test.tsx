@@ -169,6 +169,20 @@ test('the panel with a new secret goes once that key is revoked or rolled again'
   expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'API keys' }));
 });
 
+test('a disabled key can be rolled, as the server allows; the new key starts disabled too', async () => {
+  const server = await startTestServer();
+  const { apiKey } = await arrangeKey(server, 'Paused');
+  await server.apiKeys.update(apiKey.id, { consumerId: server.session.teamId, enabled: false });
+  const user = userEvent.setup({ delay: null });
+  renderWithClient(<ApiKeyManager />, server.url);
+
+  await user.click(await screen.findByRole('button', { name: 'Roll Paused' }));
+  await user.click(screen.getByRole('button', { name: 'Roll key' }));
+  const panel = await screen.findByRole('region', { name: /Your rolled API key/ });
+  const secret = within(panel).getByText(/^acme_\w{36}$/).textContent ?? '';
+  expect(await server.apiKeys.verify(secret)).toMatchObject({ valid: false, code: 'DISABLED' });
+});
+
 test("the server's errors are shown in words, and the dialog stays open", async () => {
   const server = await startTestServer();
   const { apiKey } = await arrangeKey(server, 'Old sync');
