@@ -142,11 +142,22 @@ describe('readKey: strict and total', () => {
       `${base}?access_token=abc`,
       `${base}?page=2&k=${key}`, // any name: the value is a real key
       `${base}?k=${encodeURIComponent(key)}#top`,
+      // inside a value, as tRPC sends a query's input: `?input={"key":"acme_…"}`
+      `${base}?input=${encodeURIComponent(JSON.stringify({ key }))}`,
+      `${base}?input=${encodeURIComponent(JSON.stringify({ 0: { json: { t: `old_${key}` } } }))}`,
     ]) {
       const reading = read({ authorization: `Bearer ${key}` }, url);
       expect(reading, url).toMatchObject({ ok: false, code: 'MALFORMED' });
       expect(reading.ok || reading.message).toContain('not accepted in the URL query string');
     }
+    // Something shaped like a key but without its checksum is just data.
+    const lookalike = `acme_${'A'.repeat(36)}`;
+    expect(
+      read(
+        { authorization: `Bearer ${key}` },
+        `${base}?input=${JSON.stringify({ id: lookalike })}`,
+      ),
+    ).toEqual({ ok: true, key });
     expect(read({ authorization: `Bearer ${key}` }, `${base}?page=2&key=x#api_key=1`)).toEqual({
       ok: true,
       key,

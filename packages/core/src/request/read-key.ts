@@ -1,5 +1,5 @@
 import { AUTH_FAILURE_MESSAGES } from '../http-status.js';
-import { isWellFormed } from '../key-format.js';
+import { isWellFormed, MAX_KEY_LENGTH } from '../key-format.js';
 
 /** Where a request carries its key. */
 export interface RequestKeyOptions {
@@ -166,15 +166,32 @@ export function queryOf(url: string): string {
   return start === -1 ? '' : path.slice(start + 1);
 }
 
-// A credential-named parameter, or any value that is a real key (checksum included) whatever its
-// name: a key in a URL leaks into logs, so it is refused even when a header carries one too.
+// A credential-named parameter, or any value that is or holds a real key (checksum included)
+// whatever its name, such as tRPC's `?input={"key":"acme_…"}`: a key in a URL leaks into logs, so it
+// is refused even when a header carries one too.
 function hasKeyInQuery(search: string): boolean {
   if (search === '' || search === '?') return false;
   for (const [name, value] of new URLSearchParams(search)) {
-    if (CREDENTIAL_PARAMETERS.has(name.toLowerCase()) || isWellFormed(value)) return true;
+    if (CREDENTIAL_PARAMETERS.has(name.toLowerCase()) || holdsKey(value)) return true;
   }
   return false;
 }
+
+// Runs of the characters a key is made of: found in linear time, whatever the text.
+const KEY_CHARACTERS = /[0-9A-Za-z_]+/g;
+
+function holdsKey(text: string): boolean {
+  for (const [run] of text.matchAll(KEY_CHARACTERS)) {
+    // A key in the run ends where the run ends, and starts at its start or after an underscore.
+    for (let start = Math.max(0, run.length - MAX_KEY_LENGTH); start < run.length; start++) {
+      const mayStart = start === 0 || run.charCodeAt(start - 1) === UNDERSCORE;
+      if (mayStart && isWellFormed(run.slice(start))) return true;
+    }
+  }
+  return false;
+}
+
+const UNDERSCORE = 95;
 
 // The fast path, for what clients send: `Bearer <key>` with one space, or a bare key, made of the
 // characters a key can hold. It reads what the general path below would, without its regular
