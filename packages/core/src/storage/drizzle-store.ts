@@ -420,10 +420,23 @@ function insertIfChanged<T extends SQLiteTable>(
   );
 }
 
+/**
+ * Only these mean a hash or id is taken, to retry with a fresh one: any other constraint (NOT NULL,
+ * CHECK, a trigger's RAISE) is a fault of the storage, and retrying would answer
+ * KEY_GENERATION_FAILED for it. libsql gives the extended code as `extendedCode` on its own error
+ * and as `code` on the native error it wraps.
+ */
+const UNIQUE_VIOLATIONS: ReadonlySet<unknown> = new Set([
+  'SQLITE_CONSTRAINT_UNIQUE',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+]);
+
 function isUniqueViolation(error: unknown): boolean {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) return true;
+    const { code, extendedCode } = cause as { code?: unknown; extendedCode?: unknown };
+    if (UNIQUE_VIOLATIONS.has(extendedCode) || UNIQUE_VIOLATIONS.has(code)) return true;
+    // A remote database's error has no extended code; its message names a UNIQUE constraint,
+    // as it does for a PRIMARY KEY.
     if (/UNIQUE constraint failed/.test(cause.message)) return true;
   }
   return false;

@@ -7,6 +7,7 @@ import { createClient } from '@libsql/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiKeys } from '../api-keys.js';
 import { MIGRATIONS } from '../migrations.generated.js';
+import { base } from '../test-support/fixtures.js';
 import { tempDatabase } from '../test-support/temp-database.js';
 
 const temp: { remove: () => void }[] = [];
@@ -133,5 +134,23 @@ describe('a first open that fails', () => {
     await client.execute('create table latchkey_keys (x)');
     client.close();
     expect(await filesLeftOpenBy(database.url)).toBeLessThan(5);
+  });
+});
+
+describe('a write refused by a constraint other than a unique one', () => {
+  it('is STORAGE_UNAVAILABLE, not a taken hash to retry (KEY_GENERATION_FAILED)', async () => {
+    const database = tempDb();
+    const apiKeys = createApiKeys({ database: { url: database.url } });
+    const { apiKey } = await apiKeys.create({ ...base, name: 'before the trigger' });
+    const client = createClient({ url: database.url });
+    await client.execute(
+      `create trigger refuse before insert on latchkey_keys begin select raise(abort, 'no more keys'); end`,
+    );
+    client.close();
+    await expect(apiKeys.create({ ...base, name: 'a' })).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
+    await expect(apiKeys.roll(apiKey.id)).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    await apiKeys.close();
   });
 });
