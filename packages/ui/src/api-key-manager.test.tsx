@@ -103,6 +103,28 @@ test('revoke asks first, then updates the list', async () => {
   expect(screen.getByText('CI deploy revoked.').getAttribute('role')).toBe('status');
 });
 
+test('the revoke is announced once the dialog has gone, not while the live region is inert', async () => {
+  const server = await startTestServer();
+  await arrangeKey(server, 'CI deploy');
+  const user = userEvent.setup({ delay: null });
+  renderWithClient(<ApiKeyManager />, server.url);
+  await user.click(await screen.findByRole('button', { name: 'Revoke CI deploy' }));
+
+  const status = screen
+    .getAllByRole('status', { hidden: true })
+    .find((element) => element.tagName === 'P') as HTMLElement;
+  // Screen readers ignore changes inside an inert subtree: note where each change landed.
+  const changes: { text: string | null; inert: boolean }[] = [];
+  const observer = new MutationObserver(() =>
+    changes.push({ text: status.textContent, inert: status.closest('[inert]') !== null }),
+  );
+  observer.observe(status, { childList: true, characterData: true, subtree: true });
+  await user.click(screen.getByRole('button', { name: 'Revoke key' }));
+  await waitFor(() => expect(status.textContent).toBe('CI deploy revoked.'));
+  observer.disconnect();
+  expect(changes).toEqual([{ text: 'CI deploy revoked.', inert: false }]);
+});
+
 test('roll asks first, offers a grace period, reveals the new key and updates the list', async () => {
   const server = await startTestServer();
   const { key: oldSecret, apiKey } = await arrangeKey(server, 'Nightly export');

@@ -35,6 +35,10 @@ export function ApiKeyManagerView<P extends string>({
 }: ApiKeyManagerViewProps<P>) {
   const [dialog, setDialog] = useState<OpenDialog<P>>(null);
   const [announcement, setAnnouncement] = useState('');
+  // What to announce next. Written to the live region only once no dialog is open: while one is,
+  // the region is inert and screen readers ignore changes to it, and the dialog's effect that
+  // lifts `inert` runs after the commit that closes it.
+  const [nextAnnouncement, announce] = useState('');
   const [actionError, setActionError] = useState<unknown>(null);
   // Bumped when the control that had focus goes away (a revoked key's buttons, the dismissed
   // secret), so that focus lands on the heading rather than on the page's body.
@@ -44,6 +48,11 @@ export function ApiKeyManagerView<P extends string>({
   useEffect(() => {
     if (focusHeading > 0) headingRef.current?.focus();
   }, [focusHeading]);
+  useEffect(() => {
+    if (dialog !== null || nextAnnouncement === '') return;
+    setAnnouncement(nextAnnouncement);
+    announce('');
+  }, [dialog, nextAnnouncement]);
 
   const close = () => setDialog(null);
   const open = (next: OpenDialog<P>) => {
@@ -98,7 +107,7 @@ export function ApiKeyManagerView<P extends string>({
           setActionError(null);
           try {
             await manager.updateApiKey({ id: apiKey.id, enabled: !apiKey.enabled });
-            setAnnouncement(`${apiKey.name} ${apiKey.enabled ? 'disabled' : 'enabled'}.`);
+            announce(`${apiKey.name} ${apiKey.enabled ? 'disabled' : 'enabled'}.`);
           } catch (error) {
             setActionError(error);
           }
@@ -143,7 +152,7 @@ export function ApiKeyManagerView<P extends string>({
           onRevoke={async (input) => {
             await manager.revokeApiKey(input);
             close();
-            setAnnouncement(`${dialog.apiKey.name} revoked.`);
+            announce(`${dialog.apiKey.name} revoked.`);
             setFocusHeading((count) => count + 1);
           }}
         />
