@@ -20,6 +20,9 @@ interface RawRow {
   remaining: number | null;
 }
 
+/** The read connection's own page cache, in KiB (SQLite's `cache_size` when negative). */
+const READ_CACHE_KIB = 32 * 1024;
+
 /**
  * The verification read on an embedded `file:` database, through a statement prepared once on a
  * read-only connection of its own. `@libsql/client` prepares every statement anew and builds each
@@ -45,6 +48,10 @@ export async function openNativeKeyReader(
     // (SIGBUS) and kills the process, where a read() call fails with an error that the caller
     // answers as STORAGE_UNAVAILABLE. Said explicitly, so that a build mapping by default cannot.
     db.pragma('mmap_size = 0');
+    // Without the map each page outside SQLite's page cache is a read() call: a lookup in a table
+    // of 1M keys took ~4 µs longer with the default 2 MB cache, and as long as with the map with
+    // this one. It grows only as pages are read, and is dropped when another connection writes.
+    db.pragma(`cache_size = -${READ_CACHE_KIB}`);
     statement = db.prepare(
       `select id, consumer_id, owner_id, name, permissions, metadata, enabled, expires_at,
          revoked_at, rate_limits, remaining
