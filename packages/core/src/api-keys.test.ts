@@ -290,6 +290,25 @@ describe('revokeMany: automatic revocation', () => {
       ),
     );
 
+  it('a key rolled while the team is revoked is revoked too: no key outlives its team', async () => {
+    const { apiKeys } = setup();
+    for (let round = 0; round < 10; round++) {
+      const consumerId = `team_race_${round}`;
+      const { apiKey } = await apiKeys.create({ consumerId, ownerId: 'alice', name: 'a' });
+      const [rolled] = await Promise.allSettled([
+        apiKeys.roll(apiKey.id, { gracePeriodMs: 60_000 }),
+        apiKeys.revokeMany({ consumerId, reason: 'team deleted' }),
+      ]);
+      const live = (await apiKeys.list({ consumerId })).items.filter(
+        (key) => key.revokedAt === null,
+      );
+      expect(live, `round ${round}, roll ${rolled.status}`).toEqual([]);
+      if (rolled.status === 'fulfilled') {
+        expect((await apiKeys.verify(rolled.value.key)).code).toBe('REVOKED');
+      }
+    }
+  });
+
   it('a deleted team: every key of the consumer', async () => {
     const { apiKeys, keys } = await team();
     const result = await apiKeys.revokeMany({ consumerId: 'team_1', reason: 'team deleted' });

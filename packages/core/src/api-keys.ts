@@ -587,14 +587,22 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
       };
       const now = clock();
       const reason = reasonOrNull(parsed.reason);
-      const targets = await storage(() => store.findUnrevoked(filter));
-      const revoked = await storage(() =>
-        store.revokeKeys(targets, now, reason, (target) =>
-          event(target, 'revoked', now, parsed.actorId, { reason }),
-        ),
-      );
-      forget(revoked);
-      return { revokedKeyIds: revoked.map((row) => row.id) };
+      const revokedKeyIds: string[] = [];
+      // Look again after revoking: a key rolled (or created) between the look and the revocation
+      // would otherwise outlive the team it belongs to. A roll that comes later finds its key
+      // revoked and fails, so the passes end.
+      for (let pass = 0; pass < MAX_REVOKE_PASSES; pass++) {
+        const targets = await storage(() => store.findUnrevoked(filter));
+        if (targets.length === 0) break;
+        const revoked = await storage(() =>
+          store.revokeKeys(targets, now, reason, (target) =>
+            event(target, 'revoked', now, parsed.actorId, { reason }),
+          ),
+        );
+        forget(revoked);
+        revokedKeyIds.push(...revoked.map((row) => row.id));
+      }
+      return { revokedKeyIds };
     },
 
     async usage(id, input = {}) {
@@ -771,6 +779,9 @@ type FreshKeyColumns = Pick<ApiKeyRow, 'id' | 'hash' | 'start' | 'last4'>;
 function reasonOrNull(reason: string | undefined): string | null {
   return reason === undefined || reason === '' ? null : reason;
 }
+
+/** Passes of `revokeMany` over keys that appear while it revokes; a handful is already a lot. */
+const MAX_REVOKE_PASSES = 10;
 
 function alreadyRolled(): LatchkeyError {
   return new LatchkeyError('INVALID_STATE', {
