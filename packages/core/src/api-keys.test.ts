@@ -221,18 +221,27 @@ describe('roll', () => {
     await expect(apiKeys.roll(c.apiKey.id)).rejects.toMatchObject({ code: 'INVALID_STATE' });
   });
 
-  it('keeps a rolled key’s expiry: an update cannot bring it back', async () => {
+  it('a rolled key may be renamed or disabled, nothing else: an update cannot bring it back', async () => {
     const { apiKeys, clock } = setup();
     const original = await apiKeys.create({ ...base, name: 'a' });
     const rolled = await apiKeys.roll(original.apiKey.id, { gracePeriodMs: 1000 });
-    for (const expiresAt of [null, clock.now() + 86_400_000]) {
-      await expect(apiKeys.update(original.apiKey.id, { expiresAt })).rejects.toMatchObject({
+    for (const changes of [
+      { expiresAt: null },
+      { expiresAt: clock.now() + 86_400_000 },
+      { permissions: ['reports:read' as const] },
+      { remaining: 100 },
+    ]) {
+      await expect(apiKeys.update(original.apiKey.id, changes)).rejects.toMatchObject({
         code: 'INVALID_STATE',
-        message: expect.stringContaining('grace period'),
+        message: expect.stringContaining('on the key that replaced it'),
       });
     }
-    // Its name can still change, and it still expires when its grace period ends.
+    // Its name can still change, it can be disabled and enabled, and it still expires when its
+    // grace period ends.
     expect((await apiKeys.update(original.apiKey.id, { name: 'old a' })).name).toBe('old a');
+    await apiKeys.update(original.apiKey.id, { enabled: false });
+    expect(await apiKeys.verify(original.key)).toMatchObject({ code: 'DISABLED' });
+    await apiKeys.update(original.apiKey.id, { enabled: true });
     clock.advance(1000);
     expect(await apiKeys.verify(original.key)).toMatchObject({ code: 'EXPIRED' });
     expect((await apiKeys.verify(rolled.key)).valid).toBe(true);

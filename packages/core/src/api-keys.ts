@@ -473,25 +473,23 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
       }
       assertFuture(changes.expiresAt, now);
       const scope = { consumerId };
+      // A rolled key lives on only for its grace period, as the new key's stand-in: it may be
+      // renamed or disabled (to end the grace period early); its settings are the new key's.
+      const settings = fields.filter((field) => field !== 'name' && field !== 'enabled');
       const existing = await findChangeable(parsedId, scope);
-      if (changes.expiresAt !== undefined && existing.replacedById !== null) {
-        // Its expiry is the end of the grace period its roll gave it: moving it would bring a
-        // replaced key back, next to the key that replaced it.
-        throw new LatchkeyError('INVALID_STATE', {
-          message: 'A rolled key expires when its grace period ends; its expiry cannot be changed.',
-        });
-      }
+      if (settings.length > 0 && existing.replacedById !== null) throw rolledSettings(settings);
       const row = await storage(() =>
         store.updateKey(
           parsedId,
-          scope,
+          { ...scope, notRolled: settings.length > 0 },
           { ...changes, ...limits, updatedAt: now } as KeyChanges,
           event(existing, 'updated', now, actorId, { fields }),
         ),
       );
       if (row === undefined) {
-        // Revoked between our read and our write: report that, as a later call would.
-        await findChangeable(parsedId, scope);
+        // Revoked or rolled between our read and our write: report that, as a later call would.
+        const current = await findChangeable(parsedId, scope);
+        if (current.replacedById !== null) throw rolledSettings(settings);
         throw new LatchkeyError('INVALID_STATE');
       }
       forget([row]);
@@ -565,7 +563,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
         forget([old]);
         return {
           key: fresh.key,
-          apiKey: toApiKey<P>(row, now),
+          apiKey: toApiKey<P>(outcome, now),
           previous: toApiKey<P>({ ...old, ...changes }, now),
         };
       });
@@ -778,6 +776,12 @@ type FreshKeyColumns = Pick<ApiKeyRow, 'id' | 'hash' | 'start' | 'last4'>;
 /** A revocation's reason as stored: an empty one is none. */
 function reasonOrNull(reason: string | undefined): string | null {
   return reason === undefined || reason === '' ? null : reason;
+}
+
+function rolledSettings(fields: readonly string[]): LatchkeyError {
+  return new LatchkeyError('INVALID_STATE', {
+    message: `This key was rolled: change ${fields.join(', ')} on the key that replaced it (a rolled key may only be renamed, or disabled to end its grace period).`,
+  });
 }
 
 /** Passes of `revokeMany` over keys that appear while it revokes; a handful is already a lot. */

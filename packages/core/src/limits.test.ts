@@ -235,6 +235,55 @@ describe('usage limits', () => {
     expect(await apiKeys.verify(key)).toMatchObject({ valid: true, remaining: 9 });
   });
 
+  it('a roll does not copy the uses: through the grace period, old and new keys share one budget', async () => {
+    const { apiKeys } = setup();
+    const first = await apiKeys.create({ ...base, name: 'a', remaining: 6 });
+    expect(await apiKeys.verify(first.key)).toMatchObject({ remaining: 5 });
+    const second = await apiKeys.roll(first.apiKey.id, { gracePeriodMs: MINUTE });
+    expect(second.apiKey.remaining).toBe(5);
+    // Rolled again within the grace period: all three keys spend from the newest one.
+    expect(await apiKeys.verify(second.key)).toMatchObject({ remaining: 4 });
+    const third = await apiKeys.roll(second.apiKey.id, { gracePeriodMs: MINUTE });
+    const all = [first.key, second.key, third.key];
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => apiKeys.verify(all[i % 3])),
+    );
+    expect(results.filter((result) => result.valid)).toHaveLength(4);
+    expect(results.filter((result) => result.code === 'USAGE_EXCEEDED')).toHaveLength(8);
+    expect((await apiKeys.get(third.apiKey.id))?.remaining).toBe(0);
+  });
+
+  it('an update during a roll is on the new key, or refused: never lost', async () => {
+    const { apiKeys } = setup();
+    for (let round = 0; round < 10; round++) {
+      const { apiKey } = await apiKeys.create({
+        ...base,
+        name: 'a',
+        permissions: ['invoices:read', 'invoices:write'],
+        remaining: 10,
+      });
+      const [rolling, updating] = await Promise.allSettled([
+        apiKeys.roll(apiKey.id, { gracePeriodMs: MINUTE }),
+        apiKeys.update(apiKey.id, { permissions: ['invoices:read'], enabled: false, remaining: 3 }),
+      ]);
+      if (rolling.status === 'rejected') throw rolling.reason;
+      const stored = await apiKeys.get(rolling.value.apiKey.id);
+      expect(stored).toEqual(rolling.value.apiKey);
+      // The update came first and the new key has it, or came after and was refused: never an
+      // update that succeeded and a new key without it.
+      if (updating.status === 'fulfilled') {
+        expect(stored).toMatchObject({
+          permissions: ['invoices:read'],
+          enabled: false,
+          remaining: 3,
+        });
+      } else {
+        expect(updating.reason).toMatchObject({ code: 'INVALID_STATE' });
+        expect(stored).toMatchObject({ permissions: apiKey.permissions, enabled: true });
+      }
+    }
+  });
+
   it('refills to `amount` every interval; a denial says when the next refill comes', async () => {
     const { apiKeys, clock } = setup();
     const { key, apiKey } = await apiKeys.create({

@@ -9,6 +9,7 @@ import {
   isNull,
   lt,
   or,
+  type Placeholder,
   type SQL,
   sql,
 } from 'drizzle-orm';
@@ -137,16 +138,17 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     async replaceKey(oldId, filter, changes, newRow, newEvents) {
       const database = ready();
       try {
-        const [replaced] = await database.batch([
+        const [replaced, , copied] = await database.batch([
           database
             .update(keys)
             .set(changes)
-            .where(and(unrevoked(oldId, filter), isNull(keys.replacedById)))
+            .where(unrevoked(oldId, { ...filter, notRolled: true }))
             .returning({ id: keys.id }),
           insertIfChanged(database, keys, newRow),
+          copySettings(database, oldId, newRow.id),
           ...newEvents.map((event) => insertIfChanged(database, events, event)),
         ]);
-        return replaced.length === 1 ? 'replaced' : 'not-found';
+        return replaced.length === 1 ? (copied[0] ?? newRow) : 'not-found';
       } catch (error) {
         if (isUniqueViolation(error)) return 'hash-taken';
         throw error;
@@ -195,7 +197,7 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
       const row = await ready()
         .select({ lastRefillAt: keys.lastRefillAt, refillIntervalMs: keys.refillIntervalMs })
         .from(keys)
-        .where(eq(keys.id, id))
+        .where(eq(keys.id, budgetKeyId(id)))
         .get();
       const nextRefillAt =
         row?.lastRefillAt != null && row.refillIntervalMs != null
@@ -210,7 +212,7 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
         .set({ remaining: sql`${keys.remaining} + ${cost}` })
         .where(
           and(
-            eq(keys.id, id),
+            eq(keys.id, budgetKeyId(id)),
             sql`${keys.remaining} is not null`,
             sql`${keys.lastRefillAt} is ${lastRefillAt}`,
           ),
@@ -339,8 +341,50 @@ function spendStatement(database: LibSQLDrizzle) {
       remaining: sql`case when ${keys.remaining} is null then null else ${available} - ${cost} end`,
       lastRefillAt: sql`case when ${due} then ${keys.lastRefillAt} + cast((${now} - ${keys.lastRefillAt}) / ${keys.refillIntervalMs} as integer) * ${keys.refillIntervalMs} else ${keys.lastRefillAt} end`,
     })
-    .where(and(eq(keys.id, id), or(isNull(keys.remaining), gte(available, cost))))
+    .where(and(eq(keys.id, budgetKeyId(id)), or(isNull(keys.remaining), gte(available, cost))))
     .returning({ remaining: keys.remaining, lastRefillAt: keys.lastRefillAt });
+}
+
+// A chain of rolls within grace periods is a handful of keys; this only bounds a corrupt cycle.
+const MAX_ROLL_CHAIN = 64;
+
+/**
+ * The key whose `remaining` key `id` spends: itself, or, once rolled, the newest key of its chain of
+ * rolls (`replaced_by_id`), so that keys still in a grace period share one budget with the key that
+ * replaced them, in every process at once, instead of each holding a copy.
+ */
+function budgetKeyId(id: Placeholder | string): SQL {
+  return sql`(with recursive chain(id, next, depth) as (
+    select start.id, start.replaced_by_id, 0 from ${keys} start where start.id = ${id}
+    union all
+    select k.id, k.replaced_by_id, chain.depth + 1 from ${keys} k join chain on k.id = chain.next
+    where chain.depth < ${MAX_ROLL_CHAIN}
+  ) select id from chain order by depth desc limit 1)`;
+}
+
+/**
+ * Copies the settings of a roll's old key to its new one as they are when the roll commits (not as
+ * they were read before it), so that a change or a spend in between is not lost; `expiresAt` stays
+ * the new key's own, since the roll has just shortened the old key's. The new row, or none.
+ */
+function copySettings(database: LibSQLDrizzle, oldId: string, newId: string) {
+  const fromOld = (column: { name: string }) =>
+    sql`(select source.${sql.identifier(column.name)} from ${keys} source where source.id = ${oldId})`;
+  return database
+    .update(keys)
+    .set({
+      name: fromOld(keys.name),
+      permissions: fromOld(keys.permissions),
+      metadata: fromOld(keys.metadata),
+      enabled: fromOld(keys.enabled),
+      rateLimits: fromOld(keys.rateLimits),
+      remaining: fromOld(keys.remaining),
+      refillAmount: fromOld(keys.refillAmount),
+      refillIntervalMs: fromOld(keys.refillIntervalMs),
+      lastRefillAt: fromOld(keys.lastRefillAt),
+    })
+    .where(eq(keys.id, newId))
+    .returning();
 }
 
 function nullableNumber(value: Value | undefined): number | null {
@@ -383,6 +427,7 @@ function unrevoked(id: string, filter: KeyFilter): SQL | undefined {
     eq(keys.id, id),
     isNull(keys.revokedAt),
     filter.consumerId === undefined ? undefined : eq(keys.consumerId, filter.consumerId),
+    filter.notRolled === true ? isNull(keys.replacedById) : undefined,
   );
 }
 

@@ -9,6 +9,8 @@ export interface RowCursor {
 export interface KeyFilter {
   /** Only a key of this consumer; another consumer's key is treated as absent. */
   consumerId?: string;
+  /** Only a key not rolled (no `replacedById`); a rolled one is treated as absent. */
+  notRolled?: boolean;
 }
 
 export type KeyChanges = Partial<
@@ -91,8 +93,10 @@ export interface KeyStore {
   ): Promise<ApiKeyRow | undefined>;
   /**
    * Replaces an unrevoked, not yet replaced key: applies `changes` to the old key and inserts the new
-   * one, with both events. `'replaced'` when done; `'not-found'` when the old key no longer
-   * qualifies; `'hash-taken'` when the new key's hash or id exists. Nothing is written unless done.
+   * one, with its settings (not its expiry) as the old key has them when this commits, and both
+   * events. The new row when done; `'not-found'` when the old key no longer qualifies;
+   * `'hash-taken'` when the new key's hash or id exists. Nothing is written unless done.
+   * From then on, spending and refunding the old key's uses act on the new key's `remaining`.
    */
   replaceKey(
     oldId: string,
@@ -100,7 +104,7 @@ export interface KeyStore {
     changes: KeyChanges,
     newRow: ApiKeyRow,
     events: AuditEventRow[],
-  ): Promise<'replaced' | 'not-found' | 'hash-taken'>;
+  ): Promise<ApiKeyRow | 'not-found' | 'hash-taken'>;
   /** The unrevoked keys matching every given field of the filter. */
   findUnrevoked(filter: RevokeManyFilter): Promise<KeyRef[]>;
   /** Revokes each key still unrevoked, with its event; the rows revoked by this call. */
@@ -118,7 +122,8 @@ export interface KeyStore {
   /**
    * Spends `cost` uses of a key in one atomic guarded statement (refilling first when an interval
    * has passed), so that concurrent callers in any number of processes never spend more than it
-   * has. A key without a usage limit is always spent.
+   * has. A key without a usage limit is always spent. A rolled key spends from the key that
+   * replaced it (the newest of the chain), as does `refundUsage`.
    */
   spendUsage(id: string, cost: number, now: number): Promise<SpendResult>;
   /**
