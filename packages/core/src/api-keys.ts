@@ -411,6 +411,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
           lastUsedAt: null,
           rolledFromId: null,
           replacedById: null,
+          budgetKeyId: null,
           rateLimits: limits.rateLimits ?? [],
           remaining: limits.remaining ?? null,
           refillAmount: limits.refillAmount ?? null,
@@ -541,8 +542,14 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
           lastUsedAt: null,
           rolledFromId: old.id,
           replacedById: null,
+          budgetKeyId: null,
         };
-        const changes = { expiresAt: oldExpiresAt, replacedById: row.id, updatedAt: now };
+        const changes = {
+          expiresAt: oldExpiresAt,
+          replacedById: row.id,
+          budgetKeyId: row.id,
+          updatedAt: now,
+        };
         const outcome = await storage(() =>
           store.replaceKey(old.id, scope, changes, row, [
             event(old, 'rolled', now, actorId, {

@@ -14,5 +14,12 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX `latchkey_audit_key_at_idx` ON `latchkey_audit_events` (`key_id`,`at`,`id`);",
       "CREATE TABLE `latchkey_usage` (\n\t`key_id` text NOT NULL,\n\t`consumer_id` text NOT NULL,\n\t`day` text NOT NULL,\n\t`code` text NOT NULL,\n\t`count` integer NOT NULL,\n\tPRIMARY KEY(`key_id`, `day`, `code`)\n);"
     ]
+  },
+  {
+    "tag": "0001_roll_budget",
+    "statements": [
+      "ALTER TABLE `latchkey_keys` ADD `budget_key_id` text;",
+      "CREATE INDEX `latchkey_keys_budget_idx` ON `latchkey_keys` (`budget_key_id`);"
+    ]
   }
 ];

@@ -26,6 +26,7 @@ export function toApiKey<P extends string>(row: ApiKeyRow, now: number): ApiKey<
     refillAmount,
     refillIntervalMs,
     lastRefillAt: _lastRefillAt,
+    budgetKeyId: _budgetKeyId,
     ...visible
   } = row;
   return {

@@ -38,6 +38,11 @@ export const apiKeysTable = sqliteTable(
     rolledFromId: text('rolled_from_id'),
     /** The key that replaced this one when it was rolled. */
     replacedById: text('replaced_by_id'),
+    /**
+     * The key whose `remaining` this one spends once rolled: the newest key of its rolls (moved on
+     * by each later roll), so that keys in a grace period share one budget. Null: its own.
+     */
+    budgetKeyId: text('budget_key_id'),
     /** Named rate limits of this key; limits of the same name in the options apply otherwise. */
     rateLimits: text('rate_limits', { mode: 'json' }).$type<RateLimit[]>().notNull().default([]),
     /** Uses left, or null for unlimited. Spent by one guarded UPDATE, so exact across processes. */
@@ -52,6 +57,7 @@ export const apiKeysTable = sqliteTable(
     uniqueIndex('latchkey_keys_hash_idx').on(t.hash),
     index('latchkey_keys_consumer_created_idx').on(t.consumerId, t.createdAt, t.id),
     index('latchkey_keys_owner_idx').on(t.ownerId),
+    index('latchkey_keys_budget_idx').on(t.budgetKeyId),
   ],
 );
 

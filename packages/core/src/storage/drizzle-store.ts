@@ -147,6 +147,17 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
           insertIfChanged(database, keys, newRow),
           copySettings(database, oldId, newRow.id),
           ...newEvents.map((event) => insertIfChanged(database, events, event)),
+          // Keys that spent from the old key (rolled before it, still in a grace period) spend
+          // from the new one now, if there is one.
+          database
+            .update(keys)
+            .set({ budgetKeyId: newRow.id })
+            .where(
+              and(
+                eq(keys.budgetKeyId, oldId),
+                sql`exists (select 1 from ${keys} fresh where fresh.id = ${newRow.id})`,
+              ),
+            ),
         ]);
         return replaced.length === 1 ? (copied[0] ?? newRow) : 'not-found';
       } catch (error) {
@@ -345,21 +356,15 @@ function spendStatement(database: LibSQLDrizzle) {
     .returning({ remaining: keys.remaining, lastRefillAt: keys.lastRefillAt });
 }
 
-// A chain of rolls within grace periods is a handful of keys; this only bounds a corrupt cycle.
-const MAX_ROLL_CHAIN = 64;
-
 /**
- * The key whose `remaining` key `id` spends: itself, or, once rolled, the newest key of its chain of
- * rolls (`replaced_by_id`), so that keys still in a grace period share one budget with the key that
- * replaced them, in every process at once, instead of each holding a copy.
+ * The key whose `remaining` key `id` spends: its `budget_key_id` once rolled (the newest key of its
+ * rolls, which each roll moves on), else itself. Looked up in the statement, so that a roll is seen
+ * by every process at once and keys in a grace period share one budget instead of each holding a
+ * copy; one primary-key lookup, where a walk along the chain of rolls made the statement several
+ * times slower to prepare.
  */
 function budgetKeyId(id: Placeholder | string): SQL {
-  return sql`(with recursive chain(id, next, depth) as (
-    select start.id, start.replaced_by_id, 0 from ${keys} start where start.id = ${id}
-    union all
-    select k.id, k.replaced_by_id, chain.depth + 1 from ${keys} k join chain on k.id = chain.next
-    where chain.depth < ${MAX_ROLL_CHAIN}
-  ) select id from chain order by depth desc limit 1)`;
+  return sql`coalesce((select budget.budget_key_id from ${keys} budget where budget.id = ${id}), ${id})`;
 }
 
 /**

@@ -24,6 +24,7 @@ export type KeyChanges = Partial<
     | 'revokedAt'
     | 'revokedReason'
     | 'replacedById'
+    | 'budgetKeyId'
     | 'rateLimits'
     | 'remaining'
     | 'refillAmount'
