@@ -13,6 +13,7 @@ import { apiKeysTable } from '../schema.js';
 import { base, PERMISSIONS } from '../test-support/fixtures.js';
 import { tempDatabase } from '../test-support/temp-database.js';
 import { createDrizzleStore } from './drizzle-store.js';
+import { migrate } from './migrate.js';
 
 const temp: { remove: () => void }[] = [];
 afterEach(() => {
@@ -74,6 +75,28 @@ describe('the embedded default', () => {
     // nothing was half-applied: the host's table is as it was, and no migration is recorded
     const { rows } = await client.execute('SELECT count(*) AS n FROM latchkey_migrations');
     expect(rows[0]?.n).toBe(0);
+    client.close();
+  });
+
+  it('upgrades a database made by an earlier version: its keys keep working, and roll', async () => {
+    const database = tempDb();
+    const client = createClient({ url: database.url });
+    await migrate(client, MIGRATIONS.slice(0, 1)); // the first release's tables, and a key in them
+    const key = generateKey('lk', (bytes) => crypto.getRandomValues(bytes));
+    await client.execute({
+      sql: `insert into latchkey_keys (id, hash, start, last4, name, consumer_id, owner_id,
+        permissions, metadata, enabled, created_at, updated_at, remaining)
+        values ('key_old', ?, 'lk_x', 'abcd', 'old', ?, ?, '[]', '{}', 1, 1, 1, 2)`,
+      args: [createKeyHasher()(key), base.consumerId, base.ownerId],
+    });
+    const upgraded = createApiKeys({ database: client, permissions: PERMISSIONS });
+    expect(await upgraded.verify(key)).toMatchObject({ valid: true, remaining: 1 });
+    const { rows } = await client.execute('select tag from latchkey_migrations order by tag');
+    expect(rows.map((row) => row.tag)).toEqual(MIGRATIONS.map((migration) => migration.tag));
+    const rolled = await upgraded.roll('key_old', { gracePeriodMs: 60_000 });
+    expect(await upgraded.verify(key)).toMatchObject({ valid: true, remaining: 0 });
+    expect((await upgraded.verify(rolled.key)).code).toBe('USAGE_EXCEEDED');
+    await upgraded.close();
     client.close();
   });
 
