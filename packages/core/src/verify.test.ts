@@ -5,13 +5,19 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApiKeys } from './api-keys.js';
 import { generateKey } from './key-format.js';
 import { createDrizzleStore } from './storage/drizzle-store.js';
-import { base, countCalls, manualClock, PERMISSIONS, setup } from './test-support/fixtures.js';
+import {
+  base,
+  countCalls,
+  manualClock,
+  PERMISSIONS,
+  setup,
+  testDatabase,
+} from './test-support/fixtures.js';
 import { tempDatabase } from './test-support/temp-database.js';
 
 /** `setup()` whose storage counts its calls. */
 function counted(cache: { ttlMs?: number; maxEntries?: number } = {}) {
-  const database = tempDatabase();
-  onTestFinished(database.remove);
+  const database = testDatabase();
   const { store, calls } = countCalls(createDrizzleStore({ url: database.url }));
   const clock = manualClock();
   return { ...setup({ storage: store, clock: clock.now, cache }), clock, calls };
@@ -137,8 +143,7 @@ describe('verify: every outcome code', () => {
 
 describe('verify: a storage fault', () => {
   it('is STORAGE_UNAVAILABLE, and its error does not quote the hash of the key', async () => {
-    const database = tempDatabase();
-    onTestFinished(database.remove);
+    const database = testDatabase();
     const client = createClient({ url: database.url });
     onTestFinished(() => client.close());
     // The host's own client: reads go through drizzle, whose errors quote the query's parameters.

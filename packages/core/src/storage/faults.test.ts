@@ -4,21 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createClient } from '@libsql/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApiKeys } from '../api-keys.js';
 import { MIGRATIONS } from '../migrations.generated.js';
-import { base } from '../test-support/fixtures.js';
-import { tempDatabase } from '../test-support/temp-database.js';
-
-const temp: { remove: () => void }[] = [];
-afterEach(() => {
-  for (const t of temp.splice(0)) t.remove();
-});
-function tempDb() {
-  const database = tempDatabase();
-  temp.push(database);
-  return database;
-}
+import { base, testDatabase } from '../test-support/fixtures.js';
 
 /** Runs `script` (an ES module, argv after the script's own) in a child Node.js with tsx. */
 function runScript(
@@ -55,7 +44,7 @@ function runScript(
 
 describe('a database file that goes bad under a running process', () => {
   it('truncated while open: a cold verify answers STORAGE_UNAVAILABLE, the process lives', async () => {
-    const database = tempDb();
+    const database = testDatabase();
     const apiKeysModule = new URL('../api-keys.ts', import.meta.url).href;
     // Two keys whose rows fill a page each, so that the second one's page has not been read when
     // the file is cut; the first verify reads the file itself once the WAL is checkpointed.
@@ -113,7 +102,7 @@ describe('a first open that fails', () => {
   }
 
   it('closes the client it opened when migrating fails', async () => {
-    const database = tempDb();
+    const database = testDatabase();
     const client = createClient({ url: database.url });
     await client.execute('create table latchkey_keys (x)');
     client.close();
@@ -121,7 +110,7 @@ describe('a first open that fails', () => {
   });
 
   it('closes the client and the native reader when the reader cannot be prepared', async () => {
-    const database = tempDb();
+    const database = testDatabase();
     const client = createClient({ url: database.url });
     // Migrations recorded as applied to a table that is not Latchkey's: migrating succeeds and
     // preparing the native read fails.
@@ -139,7 +128,7 @@ describe('a first open that fails', () => {
 
 describe('a write refused by a constraint other than a unique one', () => {
   it('is STORAGE_UNAVAILABLE, not a taken hash to retry (KEY_GENERATION_FAILED)', async () => {
-    const database = tempDb();
+    const database = testDatabase();
     const apiKeys = createApiKeys({ database: { url: database.url } });
     const { apiKey } = await apiKeys.create({ ...base, name: 'before the trigger' });
     const client = createClient({ url: database.url });

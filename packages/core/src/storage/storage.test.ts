@@ -3,31 +3,20 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readMigrations } from '../../../../scripts/embed-migrations.mjs';
 import { createApiKeys } from '../api-keys.js';
 import { createKeyHasher } from '../hash/node.js';
 import { generateKey } from '../key-format.js';
 import { MIGRATIONS } from '../migrations.generated.js';
 import { apiKeysTable } from '../schema.js';
-import { base, PERMISSIONS } from '../test-support/fixtures.js';
-import { tempDatabase } from '../test-support/temp-database.js';
+import { base, PERMISSIONS, testDatabase } from '../test-support/fixtures.js';
 import { createDrizzleStore } from './drizzle-store.js';
 import { migrate } from './migrate.js';
 
-const temp: { remove: () => void }[] = [];
-afterEach(() => {
-  for (const t of temp.splice(0)) t.remove();
-});
-function tempDb() {
-  const database = tempDatabase();
-  temp.push(database);
-  return database;
-}
-
 describe('the embedded default', () => {
   it('creates the folder and the file, migrates, and reopens an existing file', async () => {
-    const database = tempDb();
+    const database = testDatabase();
     const nested = join(database.path, '..', 'a', 'b', 'keys.db');
     const first = createApiKeys({ database: { url: `file:${nested}` }, permissions: PERMISSIONS });
     const { key } = await first.create({ ...base, name: 'a' });
@@ -40,7 +29,7 @@ describe('the embedded default', () => {
   });
 
   it('two processes opening a new file at once both migrate it safely', async () => {
-    const database = tempDb();
+    const database = testDatabase();
     const instances = [0, 1, 2].map(() => createApiKeys({ database: { url: database.url } }));
     await Promise.all(instances.map((i) => i.ready()));
     const { key } = await (instances[0] as (typeof instances)[0]).create({ ...base, name: 'a' });
@@ -49,7 +38,7 @@ describe('the embedded default', () => {
   });
 
   it('works on the host’s own drizzle database and libsql client, which it does not close', async () => {
-    const database = tempDb();
+    const database = testDatabase();
     const client = createClient({ url: database.url });
     const viaDrizzle = createApiKeys({ database: drizzle(client) });
     const { key, apiKey } = await viaDrizzle.create({ ...base, name: 'a' });
@@ -64,7 +53,7 @@ describe('the embedded default', () => {
   });
 
   it('says so when its tables were created by something else, such as drizzle-kit', async () => {
-    const database = tempDb();
+    const database = testDatabase();
     const client = createClient({ url: database.url });
     await client.execute('CREATE TABLE latchkey_keys (id text PRIMARY KEY)');
     const apiKeys = createApiKeys({ database: client });
@@ -79,7 +68,7 @@ describe('the embedded default', () => {
   });
 
   it('upgrades a database made by an earlier version: its keys keep working, and roll', async () => {
-    const database = tempDb();
+    const database = testDatabase();
     const client = createClient({ url: database.url });
     await migrate(client, MIGRATIONS.slice(0, 1)); // the first release's tables, and a key in them
     const key = generateKey('lk', (bytes) => crypto.getRandomValues(bytes));
@@ -109,7 +98,7 @@ describe('the embedded default', () => {
 
 describe('secrets are never stored or logged', () => {
   it('the key is not in the database file, its WAL, or any console output', async () => {
-    const database = tempDb();
+    const database = testDatabase();
     const logged: string[] = [];
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
       vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
@@ -163,7 +152,7 @@ describe('storage faults', () => {
   });
 
   it('a file that is not a database raises STORAGE_UNAVAILABLE', async () => {
-    const database = tempDb();
+    const database = testDatabase();
     writeFileSync(database.path, 'this is not sqlite'.repeat(100));
     const apiKeys = createApiKeys({ database: { url: database.url } });
     await expect(apiKeys.list({ consumerId: 'team_1' })).rejects.toMatchObject({
@@ -172,7 +161,7 @@ describe('storage faults', () => {
   });
 
   it('a failed open is retried by the next call', async () => {
-    const database = tempDb();
+    const database = testDatabase();
     const blocked = join(database.path, '..', 'blocked');
     writeFileSync(blocked, 'a file where a folder should be');
     const url = `file:${join(blocked, 'keys.db')}`;
@@ -186,7 +175,7 @@ describe('storage faults', () => {
   });
 
   it('storage lost after start: verify raises STORAGE_UNAVAILABLE; a background flush reports and retries', async () => {
-    const database = tempDb();
+    const database = testDatabase();
     const client = createClient({ url: database.url });
     const errors: unknown[] = [];
     const apiKeys = createApiKeys({
@@ -212,7 +201,7 @@ describe('storage faults', () => {
 
 describe('the verification read', () => {
   it('gives the same row through the native statement as through the libsql client', async () => {
-    const database = tempDb();
+    const database = testDatabase();
     const apiKeys = createApiKeys({ database: { url: database.url }, permissions: PERMISSIONS });
     const { key } = await apiKeys.create({
       ...base,

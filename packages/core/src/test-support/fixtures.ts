@@ -1,4 +1,4 @@
-import { afterEach } from 'vitest';
+import { afterEach, onTestFinished } from 'vitest';
 import { type ApiKeysOptions, createApiKeys } from '../api-keys.js';
 import { tempDatabase } from './temp-database.js';
 
@@ -7,6 +7,13 @@ export { countCalls } from './count-calls.js';
 export const PERMISSIONS = ['invoices:read', 'invoices:write', 'reports:read'] as const;
 
 /** A clock the test moves by hand. */
+/** A fresh libsql file for the running test, deleted when it finishes. */
+export function testDatabase(name?: string): ReturnType<typeof tempDatabase> {
+  const database = tempDatabase(name);
+  onTestFinished(database.remove);
+  return database;
+}
+
 export function manualClock(start = Date.UTC(2026, 0, 1)) {
   let now = start;
   return {
