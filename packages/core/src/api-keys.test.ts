@@ -5,6 +5,35 @@ import { isWellFormed } from './key-format.js';
 import { base, setup } from './test-support/fixtures.js';
 
 describe('create', () => {
+  it('maxLiveKeys: refused at the limit, counting neither revoked nor expired keys, even all at once', async () => {
+    const { apiKeys, clock } = setup();
+    const live = { ...base, name: 'k', maxLiveKeys: 3 };
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => apiKeys.create(live)),
+    );
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(3);
+    for (const result of results.filter((r) => r.status === 'rejected')) {
+      expect(result.reason).toMatchObject({
+        code: 'KEY_LIMIT_REACHED',
+        message: expect.stringContaining('3 live API keys'),
+      });
+    }
+    const { items } = await apiKeys.list({ consumerId: base.consumerId });
+    expect(items).toHaveLength(3);
+    const log = await apiKeys.auditLog({ consumerId: base.consumerId });
+    expect(log.items).toHaveLength(3); // a refused create writes no event
+    // Another consumer has its own count; revoking or expiring a key frees its place.
+    await apiKeys.create({ ...live, consumerId: 'team_2' });
+    await apiKeys.revoke(items[0]?.id ?? '');
+    await apiKeys.update(items[1]?.id ?? '', { expiresAt: clock.now() + 1000 });
+    await apiKeys.create(live);
+    await expect(apiKeys.create(live)).rejects.toMatchObject({ code: 'KEY_LIMIT_REACHED' });
+    clock.advance(1000);
+    await apiKeys.create(live);
+    // Without the option there is no limit.
+    await apiKeys.create({ ...base, name: 'k' });
+  });
+
   it('returns the secret once, with a record that holds no secret', async () => {
     const { apiKeys, clock } = setup();
     const { key, apiKey } = await apiKeys.create({

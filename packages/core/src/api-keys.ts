@@ -137,6 +137,12 @@ export interface CreateApiKeyInput<TPermission extends string>
   expiresAt?: Date | number | null;
   /** Default `true`. */
   enabled?: boolean;
+  /**
+   * Refuse (`KEY_LIMIT_REACHED`) when the consumer already has this many live keys (neither
+   * revoked nor expired); checked in the insert itself, so concurrent creates cannot pass it.
+   * Default: no limit. The tRPC router sets it from `maxKeysPerConsumer`.
+   */
+  maxLiveKeys?: number;
 }
 
 export interface UpdateApiKeyInput<TPermission extends string>
@@ -422,7 +428,15 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
           name: row.name,
           permissions: row.permissions,
         });
-        if (!(await storage(() => store.insertKey(row, created)))) return undefined;
+        const limit =
+          parsed.maxLiveKeys === undefined ? undefined : { maxLive: parsed.maxLiveKeys, now };
+        const outcome = await storage(() => store.insertKey(row, created, limit));
+        if (outcome === 'taken') return undefined;
+        if (outcome === 'limit-reached') {
+          throw new LatchkeyError('KEY_LIMIT_REACHED', {
+            message: `There are already ${parsed.maxLiveKeys} live API keys, the most allowed: revoke one to create another.`,
+          });
+        }
         return { key: fresh.key, apiKey: toApiKey<P>(row, now) };
       });
     },
@@ -687,6 +701,7 @@ function buildSchemas<P extends string>(declared: readonly P[]) {
       metadata: metadataSchema.default({}),
       expiresAt: timestampSchema.nullish(),
       enabled: z.boolean().default(true),
+      maxLiveKeys: z.number().int().min(1).optional(),
       ...limits,
     }),
     update: z.strictObject({

@@ -9,6 +9,7 @@ export const LATCHKEY_ERROR_CODES = {
   INVALID_STATE: 'The API key cannot be changed in its current state.',
   STORAGE_UNAVAILABLE: 'The API key storage cannot be reached.',
   KEY_GENERATION_FAILED: 'Could not generate a unique API key.',
+  KEY_LIMIT_REACHED: 'This consumer already has as many live API keys as it may.',
 } as const;
 
 export type LatchkeyErrorCode = keyof typeof LATCHKEY_ERROR_CODES;

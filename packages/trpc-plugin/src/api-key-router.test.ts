@@ -1,7 +1,9 @@
 import { storageFailure } from '@latchkey/core';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
+import { createApiKeyPlugin } from './create-api-key-plugin.js';
 import { brokenApiKeys, PERMISSIONS, testApiKeys } from './test-support/api-keys.js';
 import { admin, member, rejection, userClient } from './test-support/clients.js';
 import {
@@ -247,6 +249,47 @@ describe('apiKeyRouter over HTTP', () => {
     }
     const { items } = await apiKeys.list({ consumerId: 'team_a' });
     expect(items).toEqual([expect.objectContaining({ name: 'k', status: 'active' })]);
+  });
+
+  it('refuses a create past maxKeysPerConsumer (default 100) with 403 KEY_LIMIT_REACHED', async () => {
+    const { apiKeys } = testApiKeys();
+    const { url } = await serve(hostApp(apiKeys));
+    const { client, recorder } = userClient(url, admin('team_a'));
+    const created = await Promise.all(
+      Array.from({ length: 99 }, (_, i) =>
+        apiKeys.create({ consumerId: 'team_a', ownerId: 'user_1', name: `k${i}` }),
+      ),
+    );
+    await client.apiKeys.create.mutate({ name: 'the hundredth' });
+    const refused = await rejection(client.apiKeys.create.mutate({ name: 'one too many' }));
+    expect(recorder.last().status).toBe(403);
+    expect(refused.message).toContain('100 live API keys');
+    expect(refused.data).toMatchObject({ code: 'FORBIDDEN', latchkeyCode: 'KEY_LIMIT_REACHED' });
+    // A revoked key frees its place.
+    await client.apiKeys.revoke.mutate({ id: created[0]?.apiKey.id ?? '' });
+    await client.apiKeys.create.mutate({ name: 'in its place' });
+  });
+
+  it('takes maxKeysPerConsumer as a whole number of at least 1, or null for no limit', async () => {
+    const { apiKeys } = testApiKeys();
+    const t = initTRPC.create();
+    const plugin = (maxKeysPerConsumer: number | null) =>
+      createApiKeyPlugin({
+        apiKeys,
+        userProcedure: t.procedure,
+        machineProcedure: t.procedure,
+        consumer: () => ({ consumerId: 'team_a', ownerId: 'user_1' }),
+        headers: () => null,
+        maxKeysPerConsumer,
+      });
+    for (const bad of [0, 1.5, -1, Number.POSITIVE_INFINITY]) {
+      expect(() => plugin(bad)).toThrow(/maxKeysPerConsumer/);
+    }
+    const one = t.router({ apiKeys: plugin(1).apiKeyRouter }).createCaller({}).apiKeys;
+    const unlimited = t.router({ apiKeys: plugin(null).apiKeyRouter }).createCaller({}).apiKeys;
+    await one.create({ name: 'a' });
+    await expect(one.create({ name: 'b' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await unlimited.create({ name: 'b' });
   });
 
   it('is behind the host’s user procedure', async () => {

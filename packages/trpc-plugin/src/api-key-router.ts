@@ -23,6 +23,8 @@ export interface ApiKeyRouterOptions<
         consumerId: string;
       }) => boolean | Promise<boolean>)
     | undefined;
+  /** The most live keys a consumer may have; `null` for no limit. */
+  maxKeysPerConsumer: number | null;
 }
 
 export function buildApiKeyRouter<
@@ -31,7 +33,8 @@ export function buildApiKeyRouter<
   TMeta,
   TContextOverrides extends object,
 >(options: ApiKeyRouterOptions<P, TContext, TMeta, TContextOverrides>): ApiKeyRouter<P, TMeta> {
-  const { apiKeys, consumer, authorize } = options;
+  const { apiKeys, consumer, authorize, maxKeysPerConsumer } = options;
+  const keyLimit = maxKeysPerConsumer === null ? {} : { maxLiveKeys: maxKeysPerConsumer };
   const inputs = routerInputs(apiKeys.permissions);
 
   // Who is asking and for which consumer comes from the host's context only, never from input.
@@ -76,7 +79,9 @@ export function buildApiKeyRouter<
       .input(inputs.create)
       .mutation(({ ctx, input }) => {
         const { consumerId, ownerId } = ctx.apiKeyScope;
-        return callCore(() => apiKeys.create({ ...input, consumerId, ownerId, actorId: ownerId }));
+        return callCore(() =>
+          apiKeys.create({ ...input, ...keyLimit, consumerId, ownerId, actorId: ownerId }),
+        );
       }),
 
     update: scoped('update')

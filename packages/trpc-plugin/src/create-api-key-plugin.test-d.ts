@@ -182,6 +182,7 @@ describe('apiKeyRouter', () => {
         | 'INVALID_STATE'
         | 'STORAGE_UNAVAILABLE'
         | 'KEY_GENERATION_FAILED'
+        | 'KEY_LIMIT_REACHED'
         | undefined
       >();
       expectTypeOf(error.data?.retryAfterMs).toEqualTypeOf<number | undefined>();

@@ -46,6 +46,12 @@ export interface ApiKeyPluginOptions<
     consumerId: string;
   }) => boolean | Promise<boolean>;
   /**
+   * The most live keys (neither revoked nor expired) a consumer may have; `create` beyond it is
+   * `FORBIDDEN` (`KEY_LIMIT_REACHED`), so that no user can fill the database with keys. `null`
+   * for no limit. Default 100.
+   */
+  maxKeysPerConsumer?: number | null;
+  /**
    * Where the request's headers are in the host's context: Fetch API `Headers` or a Node.js
    * headers record. A context without them (e.g. a `createCaller` call) is `MISSING`.
    */
@@ -108,6 +114,7 @@ export function createApiKeyPlugin<
       userProcedure: options.userProcedure,
       consumer: options.consumer,
       authorize: options.authorize,
+      maxKeysPerConsumer: checkedKeyLimit(options.maxKeysPerConsumer),
     }),
     ...buildKeyProcedures({
       apiKeys: options.apiKeys,
@@ -118,4 +125,15 @@ export function createApiKeyPlugin<
       keyOptions,
     }),
   };
+}
+
+const DEFAULT_MAX_KEYS_PER_CONSUMER = 100;
+
+/** The option, checked once at startup: a positive whole number, or `null` for no limit. */
+function checkedKeyLimit(limit: number | null | undefined): number | null {
+  if (limit === undefined) return DEFAULT_MAX_KEYS_PER_CONSUMER;
+  if (limit === null || (Number.isSafeInteger(limit) && limit >= 1)) return limit;
+  throw new TypeError(
+    `Latchkey: maxKeysPerConsumer must be a whole number of at least 1, or null; got ${String(limit)}.`,
+  );
 }

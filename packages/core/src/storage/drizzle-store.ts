@@ -112,16 +112,21 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
         .limit(limit);
     },
 
-    async insertKey(row, event) {
+    async insertKey(row, event, limit) {
       const database = ready();
       try {
-        await database.batch([
-          database.insert(keys).values(row),
-          database.insert(events).values(event),
+        const [inserted] = await database.batch([
+          insertIf(
+            database,
+            keys,
+            row,
+            limit === undefined ? sql`1` : underLimit(row.consumerId, limit),
+          ),
+          insertIfChanged(database, events, event),
         ]);
-        return true;
+        return inserted.rowsAffected === 1 ? 'inserted' : 'limit-reached';
       } catch (error) {
-        if (isUniqueViolation(error)) return false;
+        if (isUniqueViolation(error)) return 'taken';
         throw error;
       }
     },
@@ -451,10 +456,26 @@ function before(
  * the same batch changed a row. It lets a batch (one transaction, no interactive lock held across
  * awaits) write a key's change and its audit event together, or neither.
  */
+/** Whether `consumerId` has fewer than `maxLive` keys neither revoked nor expired at `now`. */
+function underLimit(consumerId: string, { maxLive, now }: { maxLive: number; now: number }): SQL {
+  return sql`(select count(*) from ${keys} live where live.consumer_id = ${consumerId}
+    and live.revoked_at is null and (live.expires_at is null or live.expires_at > ${now})) < ${maxLive}`;
+}
+
 function insertIfChanged<T extends SQLiteTable>(
   database: LibSQLDrizzle,
   table: T,
   row: T['$inferInsert'],
+) {
+  return insertIf(database, table, row, sql`changes() = 1`);
+}
+
+/** Inserts `row` when `condition` holds, in one statement. */
+function insertIf<T extends SQLiteTable>(
+  database: LibSQLDrizzle,
+  table: T,
+  row: T['$inferInsert'],
+  condition: SQL,
 ) {
   const columns = Object.entries(getTableColumns(table));
   const values = row as Record<string, unknown>;
@@ -466,7 +487,7 @@ function insertIfChanged<T extends SQLiteTable>(
       : sql`${column.mapToDriverValue(value)}`;
   });
   return database.run(
-    sql`insert into ${table} (${sql.join(names, sql`, `)}) select ${sql.join(params, sql`, `)} where changes() = 1`,
+    sql`insert into ${table} (${sql.join(names, sql`, `)}) select ${sql.join(params, sql`, `)} where ${condition}`,
   );
 }
 

@@ -80,8 +80,16 @@ export interface KeyStore {
   findById(id: string): Promise<ApiKeyRow | undefined>;
   /** A consumer's keys, newest first. */
   listKeys(consumerId: string, limit: number, after?: RowCursor): Promise<ApiKeyRow[]>;
-  /** Inserts a key and its event; `false` (and nothing written) when its hash or id is taken. */
-  insertKey(row: ApiKeyRow, event: AuditEventRow): Promise<boolean>;
+  /**
+   * Inserts a key and its event: `'taken'` (and nothing written) when its hash or id is taken;
+   * with `limit`, `'limit-reached'` (nothing written) when the consumer already has `maxLive` keys
+   * neither revoked nor expired at `now`, counted in the same statement as the insert.
+   */
+  insertKey(
+    row: ApiKeyRow,
+    event: AuditEventRow,
+    limit?: { maxLive: number; now: number },
+  ): Promise<'inserted' | 'taken' | 'limit-reached'>;
   /**
    * Changes a key that is not revoked (and belongs to `filter.consumerId`, when given) and writes
    * the event; the changed row, or `undefined` when no such key (nothing written).
