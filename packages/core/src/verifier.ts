@@ -93,9 +93,8 @@ export function createVerifier(deps: VerifierDependencies) {
   /**
    * Resolves once every verification that was waiting for storage has its answer and is counted,
    * and every refund is written: for `close()`, so that a shutdown neither refuses nor forgets
-   * calls already under way. A call
-   * whose read ends in a spend is waited for too: the read's end starts the spend before this
-   * looks again.
+   * calls already under way. A call whose read ends in a spend is waited for too: the read's end
+   * starts the spend before this looks again.
    */
   async function settle(): Promise<void> {
     while (inflight.size > 0 || spends.size > 0) {
