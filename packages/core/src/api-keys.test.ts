@@ -2,7 +2,8 @@ import { createClient } from '@libsql/client';
 import { describe, expect, it } from 'vitest';
 import { createApiKeys } from './api-keys.js';
 import { isWellFormed } from './key-format.js';
-import { base, setup } from './test-support/fixtures.js';
+import { createDrizzleStore } from './storage/drizzle-store.js';
+import { base, setup, testDatabase } from './test-support/fixtures.js';
 
 describe('create', () => {
   it('maxLiveKeys: refused at the limit, counting neither revoked nor expired keys, even all at once', async () => {
@@ -549,5 +550,23 @@ describe('close', () => {
       });
     }
     await expect(apiKeys.close()).resolves.toBeUndefined();
+  });
+
+  it('closes once, however often and however soon it is called again', async () => {
+    const store = createDrizzleStore({ url: testDatabase().url });
+    let closes = 0;
+    const apiKeys = createApiKeys({
+      storage: {
+        ...store,
+        close: () => {
+          closes++;
+          return store.close();
+        },
+      },
+    });
+    await apiKeys.create({ ...base, name: 'a' });
+    await Promise.all([apiKeys.close(), apiKeys.close()]);
+    await apiKeys.close();
+    expect(closes).toBe(1);
   });
 });

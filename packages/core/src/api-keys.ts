@@ -285,6 +285,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
   // Once closed, storage stays closed: reopening it silently would answer a `:memory:` database's
   // keys as NOT_FOUND (401), and open a client the host believes closed.
   let closed = false;
+  let closing: Promise<void> | undefined;
   function ready(): Promise<void> {
     if (closed) {
       return Promise.reject(
@@ -652,16 +653,19 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
 
     flush: () => recorder.flush(),
 
-    async close() {
-      if (closed) return;
-      await settle();
-      await recorder.flush();
-      recorder.stop();
-      cache.clear();
-      closed = true;
-      initialized = false;
-      initializing = undefined;
-      await store.close();
+    close() {
+      // Once: a second call, even during the first, waits for the same shutdown.
+      closing ??= (async () => {
+        await settle();
+        await recorder.flush();
+        recorder.stop();
+        cache.clear();
+        closed = true;
+        initialized = false;
+        initializing = undefined;
+        await store.close();
+      })();
+      return closing;
     },
   };
   return apiKeys;
