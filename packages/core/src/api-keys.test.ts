@@ -534,6 +534,23 @@ describe('concurrent changes', () => {
   });
 });
 
+describe('options', () => {
+  it('refuses at once what would quietly misbehave later, naming the option', () => {
+    for (const [option, value] of [
+      ['flushIntervalMs', { flushIntervalMs: Number.POSITIVE_INFINITY }],
+      ['flushIntervalMs', { flushIntervalMs: 0 }],
+      ['cache.ttlMs', { cache: { ttlMs: -1 } }],
+      ['cache.maxEntries', { cache: { maxEntries: 1.5 } }],
+      ['secret', { secret: 42 }],
+      ['secret', { secret: '' }],
+    ] as const) {
+      expect(() => createApiKeys({ database: { url: ':memory:' }, ...(value as object) })).toThrow(
+        `invalid \`${option}\` option: `,
+      );
+    }
+  });
+});
+
 describe('close', () => {
   it('is final: a later call is STORAGE_UNAVAILABLE (503), never an answer from a fresh database', async () => {
     const apiKeys = createApiKeys({ database: { url: ':memory:' } });

@@ -255,6 +255,14 @@ export interface ApiKeys<TPermission extends string = string> {
 }
 
 const MAX_CREATE_ATTEMPTS = 3;
+
+// The options' bounds: a timer beyond ~24.8 days overflows to 1 ms, and a negative TTL or size
+// would quietly turn the cache off.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const secretSchema = z.string().min(1).optional();
+const cacheTtlSchema = z.number().int().min(0).max(MAX_TIMER_MS);
+const cacheEntriesSchema = z.number().int().min(0);
+const flushIntervalSchema = z.number().int().min(1).max(MAX_TIMER_MS);
 const keyIdSchema = z.string().min(1).max(INPUT_LIMITS.idMaxLength);
 
 export function createApiKeys<const TPermissions extends readonly string[] = readonly []>(
@@ -267,15 +275,20 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
   const store = resolveStore(options);
   const clock = options.clock ?? Date.now;
   const random = options.random ?? cryptoRandom;
-  const hash = createKeyHasher(options.secret);
+  const hash = createKeyHasher(parseOption(secretSchema, options.secret, 'secret'));
   const cache = new TtlCache<CachedKey>(
-    options.cache?.ttlMs ?? 10_000,
-    options.cache?.maxEntries ?? 10_000,
+    parseOption(cacheTtlSchema, options.cache?.ttlMs ?? 10_000, 'cache.ttlMs'),
+    parseOption(cacheEntriesSchema, options.cache?.maxEntries ?? 10_000, 'cache.maxEntries'),
   );
   const onBackgroundError =
     options.onBackgroundError ??
     ((error: unknown) => console.error('[latchkey] background write failed; will retry', error));
-  const recorder = new UsageRecorder(store, options.flushIntervalMs ?? 5_000, onBackgroundError);
+  const flushIntervalMs = parseOption(
+    flushIntervalSchema,
+    options.flushIntervalMs ?? 5_000,
+    'flushIntervalMs',
+  );
+  const recorder = new UsageRecorder(store, flushIntervalMs, onBackgroundError);
   const defaultRateLimits = parseOption(rateLimitsSchema, options.rateLimits ?? [], 'rateLimits');
 
   const schemas = buildSchemas(declared);
@@ -794,7 +807,10 @@ function limitColumns(
 function parseOption<S extends z.ZodType>(schema: S, value: unknown, name: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new TypeError(`Latchkey: invalid \`${name}\` option: ${result.error.message}`);
+  const problems = result.error.issues.map((issue) =>
+    issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  );
+  throw new TypeError(`Latchkey: invalid \`${name}\` option: ${problems.join('; ')}`);
 }
 
 type FreshKeyColumns = Pick<ApiKeyRow, 'id' | 'hash' | 'start' | 'last4'>;

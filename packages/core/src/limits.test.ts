@@ -45,6 +45,10 @@ describe('rate limits', () => {
     expect(await apiKeys.verify(key, { cost: 4 })).toMatchObject({ rateLimit: { remaining: 0 } });
     clock.advance(MINUTE);
     expect(await apiKeys.verify(key, { cost: 10 })).toMatchObject({ valid: true });
+    // Dearer than the whole limit: refused with no time to retry at, since none would pass it.
+    const tooDear = await apiKeys.verify(key, { cost: 11 });
+    expect(tooDear.code).toBe('RATE_LIMITED');
+    expect(tooDear).not.toHaveProperty('retryAfterMs');
     await expect(apiKeys.verify(key, { cost: -1 })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });

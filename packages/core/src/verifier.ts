@@ -251,7 +251,8 @@ export function createVerifier(deps: VerifierDependencies) {
         valid: false,
         code: 'RATE_LIMITED',
         keyId: record.id,
-        retryAfterMs: decision.retryAfterMs,
+        // A call dearer than the whole limit passes in no window: waiting would not help.
+        ...(cost > rateLimit.limit.limit ? {} : { retryAfterMs: decision.retryAfterMs }),
         rateLimit: decision.state,
       };
       return refusal;
