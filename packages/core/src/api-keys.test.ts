@@ -464,6 +464,20 @@ describe('authenticateRequest (the method)', () => {
 });
 
 describe('purge', () => {
+  it('keeps a key whose uses a rolled key in its grace period still spends', async () => {
+    const { apiKeys, clock } = setup();
+    const DAY = 86_400_000;
+    const first = await apiKeys.create({ ...base, name: 'a', remaining: 10 });
+    const second = await apiKeys.roll(first.apiKey.id, { gracePeriodMs: 20 * DAY });
+    await apiKeys.revoke(second.apiKey.id); // leaked: revoked at once, the old key lives on
+    clock.advance(2 * DAY);
+    expect((await apiKeys.purge({ retentionMs: DAY })).purgedKeyIds).toEqual([]);
+    expect(await apiKeys.verify(first.key)).toMatchObject({ valid: true, remaining: 9 });
+    clock.advance(20 * DAY); // the old key has expired too: both go
+    const { purgedKeyIds } = await apiKeys.purge({ retentionMs: DAY });
+    expect(purgedKeyIds.sort()).toEqual([first.apiKey.id, second.apiKey.id].sort());
+  });
+
   it('deletes records revoked or expired before the retention period, keeping their audit trail', async () => {
     const { apiKeys, clock, database } = setup();
     const DAY = 86_400_000;
@@ -567,6 +581,16 @@ describe('close', () => {
       });
     }
     await expect(apiKeys.close()).resolves.toBeUndefined();
+  });
+
+  it('is final even when storage was still opening', async () => {
+    const apiKeys = createApiKeys({ database: { url: testDatabase().url } });
+    const opening = apiKeys.ready();
+    await apiKeys.close();
+    await opening;
+    await expect(apiKeys.create({ ...base, name: 'late' })).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
   });
 
   it('closes once, however often and however soon it is called again', async () => {

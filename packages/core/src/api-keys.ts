@@ -673,6 +673,8 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
         await recorder.flush();
         recorder.stop();
         cache.clear();
+        // An open still under way would otherwise finish after this and leave storage open.
+        await initializing?.catch(() => undefined);
         closed = true;
         initialized = false;
         initializing = undefined;

@@ -257,6 +257,17 @@ describe('usage limits', () => {
     expect((await apiKeys.get(third.apiKey.id))?.remaining).toBe(0);
   });
 
+  it('a limit set on the new key after a roll binds the old key too, cached or not', async () => {
+    const { apiKeys } = setup();
+    const first = await apiKeys.create({ ...base, name: 'a' }); // no usage limit
+    const second = await apiKeys.roll(first.apiKey.id, { gracePeriodMs: MINUTE });
+    expect((await apiKeys.verify(first.key)).valid).toBe(true); // cached as unlimited
+    await apiKeys.update(second.apiKey.id, { remaining: 3 });
+    const results = [];
+    for (let i = 0; i < 10; i++) results.push(await apiKeys.verify(i % 2 ? second.key : first.key));
+    expect(results.filter((result) => result.valid)).toHaveLength(3);
+  });
+
   it('an update during a roll is on the new key, or refused: never lost', async () => {
     const { apiKeys } = setup();
     for (let round = 0; round < 10; round++) {

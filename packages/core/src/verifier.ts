@@ -22,6 +22,8 @@ export interface CachedKey {
   id: string;
   /** The stored hash, by which a change in this process finds the entry to drop. */
   hash: string;
+  /** Once rolled, the key whose `remaining` this one spends: a change to it drops this entry too. */
+  budgetKeyId: string | null;
   consumerId: string;
   revokedAt: number | null;
   enabled: boolean;
@@ -321,11 +323,15 @@ export function createVerifier(deps: VerifierDependencies) {
     }
   }
 
-  /** Drops changed keys from this process's cache at once. */
-  function forget(rows: readonly Pick<ApiKeyRow, 'hash'>[]): void {
+  /** Drops changed keys, and keys spending from them, from this process's cache at once. */
+  function forget(rows: readonly Pick<ApiKeyRow, 'hash' | 'id'>[]): void {
     generation++;
     const hashes = new Set(rows.map((row) => row.hash));
-    cache.deleteWhere((record) => hashes.has(record.hash));
+    const ids = new Set(rows.map((row) => row.id));
+    cache.deleteWhere(
+      (record) =>
+        hashes.has(record.hash) || (record.budgetKeyId !== null && ids.has(record.budgetKeyId)),
+    );
   }
 
   return { verify, verifyCached, refund, forget, settle };
@@ -348,6 +354,7 @@ function toCachedKey(
   return {
     id: row.id,
     hash: keyHash,
+    budgetKeyId: row.budgetKeyId,
     consumerId: row.consumerId,
     revokedAt: row.revokedAt,
     enabled: row.enabled,

@@ -8,16 +8,18 @@ import {
   gte,
   isNull,
   lt,
+  not,
   or,
   type Placeholder,
   type SQL,
   sql,
 } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { prepareFileDatabase } from '#file-database';
 import { type NativeKeyReader, openNativeKeyReader } from '#native-reader';
 import { type ApiKeyRow, apiKeysTable, auditEventsTable, usageTable } from '../schema.js';
+import { BUDGET_REMAINING } from './budget.js';
 import { groupCommit } from './group-commit.js';
 import { migrate } from './migrate.js';
 import type { KeyFilter, KeyStore, RevokeManyFilter, RowCursor } from './store.js';
@@ -199,8 +201,17 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     async purgeKeys(before) {
       const database = ready();
       const old = or(lt(keys.revokedAt, before), lt(keys.expiresAt, before));
+      // Not a key whose `remaining` a key that stays still spends (a rolled key in its grace
+      // period): it goes with the last of them.
+      const spentFrom = sql`exists (select 1 from ${keys} spender
+        where spender.budget_key_id = latchkey_keys.id
+          and (spender.revoked_at is null or spender.revoked_at >= ${before})
+          and (spender.expires_at is null or spender.expires_at >= ${before}))`;
       const [purged] = await database.batch([
-        database.delete(keys).where(old).returning({ id: keys.id }),
+        database
+          .delete(keys)
+          .where(and(old, not(spentFrom)))
+          .returning({ id: keys.id }),
         // Usage rows whose key is gone: of these keys, and of any purged before.
         database.delete(usage).where(sql`${usage.keyId} not in (select ${keys.id} from ${keys})`),
       ]);
@@ -298,22 +309,24 @@ function batchOf(database: LibSQLDrizzle, statements: readonly unknown[]): Promi
 }
 
 function prepareFindByHash(db: LibSQLDrizzle) {
+  const k = alias(keys, 'k');
   return db
     .select({
-      id: keys.id,
-      consumerId: keys.consumerId,
-      ownerId: keys.ownerId,
-      name: keys.name,
-      permissions: keys.permissions,
-      metadata: keys.metadata,
-      enabled: keys.enabled,
-      expiresAt: keys.expiresAt,
-      revokedAt: keys.revokedAt,
-      rateLimits: keys.rateLimits,
-      remaining: keys.remaining,
+      id: k.id,
+      consumerId: k.consumerId,
+      ownerId: k.ownerId,
+      name: k.name,
+      permissions: k.permissions,
+      metadata: k.metadata,
+      enabled: k.enabled,
+      expiresAt: k.expiresAt,
+      revokedAt: k.revokedAt,
+      rateLimits: k.rateLimits,
+      remaining: sql<number | null>`${sql.raw(BUDGET_REMAINING)}`,
+      budgetKeyId: k.budgetKeyId,
     })
-    .from(keys)
-    .where(eq(keys.hash, sql.placeholder('hash')))
+    .from(k)
+    .where(eq(k.hash, sql.placeholder('hash')))
     .limit(1)
     .prepare();
 }

@@ -1,3 +1,4 @@
+import { BUDGET_REMAINING } from './budget.js';
 import type { VerifiableKeyRow } from './store.js';
 
 /** Looks a key up by hash, synchronously; `undefined` when there is no such key. */
@@ -18,6 +19,7 @@ interface RawRow {
   revoked_at: number | null;
   rate_limits: string;
   remaining: number | null;
+  budget_key_id: string | null;
 }
 
 /** The read connection's own page cache, in KiB (SQLite's `cache_size` when negative). */
@@ -54,8 +56,8 @@ export async function openNativeKeyReader(
     db.pragma(`cache_size = -${READ_CACHE_KIB}`);
     statement = db.prepare(
       `select id, consumer_id, owner_id, name, permissions, metadata, enabled, expires_at,
-         revoked_at, rate_limits, remaining
-       from latchkey_keys where hash = ? limit 1`,
+         revoked_at, rate_limits, ${BUDGET_REMAINING} as remaining, budget_key_id
+       from latchkey_keys k where hash = ? limit 1`,
     );
   } catch (error) {
     db.close(); // a table not as migrated, say: the caller is told, and opens anew next time
@@ -77,6 +79,7 @@ export async function openNativeKeyReader(
         revokedAt: row.revoked_at,
         rateLimits: JSON.parse(row.rate_limits),
         remaining: row.remaining,
+        budgetKeyId: row.budget_key_id,
       };
     },
     close() {

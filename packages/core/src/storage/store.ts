@@ -50,6 +50,7 @@ export type VerifiableKeyRow = Pick<
   | 'revokedAt'
   | 'rateLimits'
   | 'remaining'
+  | 'budgetKeyId'
 >;
 
 /** What the usage recorder writes in one go: the latest use per key and counts to add. */
@@ -75,7 +76,10 @@ export interface RevokeManyFilter {
 export interface KeyStore {
   /** Creates or migrates what the store needs. Called once, lazily, before first use. */
   init(): Promise<void>;
-  /** The verification read: one indexed lookup by hash, of the columns verification needs. */
+  /**
+   * The verification read: one indexed lookup by hash, of the columns verification needs, with
+   * `remaining` read from the key's budget key once it was rolled (`budgetKeyId`).
+   */
   findByHash(hash: string): Promise<VerifiableKeyRow | undefined>;
   findById(id: string): Promise<ApiKeyRow | undefined>;
   /** A consumer's keys, newest first. */
