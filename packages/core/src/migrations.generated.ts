@@ -19,7 +19,8 @@ export const MIGRATIONS: readonly Migration[] = [
     "tag": "0001_roll_budget",
     "statements": [
       "ALTER TABLE `latchkey_keys` ADD `budget_key_id` text;",
-      "CREATE INDEX `latchkey_keys_budget_idx` ON `latchkey_keys` (`budget_key_id`);"
+      "CREATE INDEX `latchkey_keys_budget_idx` ON `latchkey_keys` (`budget_key_id`);",
+      "-- Keys rolled before this migration: each spends from the newest key of its chain of rolls.\nUPDATE `latchkey_keys` SET `budget_key_id` = (\n  WITH RECURSIVE chain(id, next, depth) AS (\n    SELECT n.id, n.replaced_by_id, 0 FROM `latchkey_keys` n WHERE n.id = `latchkey_keys`.`replaced_by_id`\n    UNION ALL\n    SELECT k.id, k.replaced_by_id, chain.depth + 1 FROM `latchkey_keys` k JOIN chain ON k.id = chain.next\n    WHERE chain.depth < 64\n  ) SELECT id FROM chain WHERE next IS NULL OR depth = 64 LIMIT 1\n) WHERE `replaced_by_id` IS NOT NULL;"
     ]
   }
 ];

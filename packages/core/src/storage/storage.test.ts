@@ -67,24 +67,46 @@ describe('the embedded default', () => {
     client.close();
   });
 
-  it('upgrades a database made by an earlier version: its keys keep working, and roll', async () => {
+  it('upgrades a database made by an earlier version: its keys keep working, and a rolled pair shares one budget', async () => {
     const database = testDatabase();
     const client = createClient({ url: database.url });
-    await migrate(client, MIGRATIONS.slice(0, 1)); // the first release's tables, and a key in them
-    const key = generateKey('lk', (bytes) => crypto.getRandomValues(bytes));
-    await client.execute({
-      sql: `insert into latchkey_keys (id, hash, start, last4, name, consumer_id, owner_id,
-        permissions, metadata, enabled, created_at, updated_at, remaining)
-        values ('key_old', ?, 'lk_x', 'abcd', 'old', ?, ?, '[]', '{}', 1, 1, 1, 2)`,
-      args: [createKeyHasher()(key), base.consumerId, base.ownerId],
-    });
+    await migrate(client, MIGRATIONS.slice(0, 1)); // the first release's tables, and keys in them
+    const random = (bytes: Uint8Array) => crypto.getRandomValues(bytes);
+    const [plain, rolledOld, rolledNew] = [
+      generateKey('lk', random),
+      generateKey('lk', random),
+      generateKey('lk', random),
+    ];
+    const insert = (id: string, key: string, replacedBy: string | null, expiresAt: number | null) =>
+      client.execute({
+        sql: `insert into latchkey_keys (id, hash, start, last4, name, consumer_id, owner_id,
+          permissions, metadata, enabled, created_at, updated_at, expires_at, replaced_by_id, remaining)
+          values (?, ?, 'lk_x', 'abcd', ?, ?, ?, '[]', '{}', 1, 1, 1, ?, ?, 4)`,
+        args: [
+          id,
+          createKeyHasher()(key),
+          id,
+          base.consumerId,
+          base.ownerId,
+          expiresAt,
+          replacedBy,
+        ],
+      });
+    await insert('key_plain', plain, null, null);
+    // rolled by the earlier version: the old key in its grace period, each with a copy of the uses
+    await insert('key_rolled_old', rolledOld, 'key_rolled_new', Date.now() + 86_400_000);
+    await insert('key_rolled_new', rolledNew, null, null);
+
     const upgraded = createApiKeys({ database: client, permissions: PERMISSIONS });
-    expect(await upgraded.verify(key)).toMatchObject({ valid: true, remaining: 1 });
+    expect(await upgraded.verify(plain)).toMatchObject({ valid: true, remaining: 3 });
     const { rows } = await client.execute('select tag from latchkey_migrations order by tag');
     expect(rows.map((row) => row.tag)).toEqual(MIGRATIONS.map((migration) => migration.tag));
-    const rolled = await upgraded.roll('key_old', { gracePeriodMs: 60_000 });
-    expect(await upgraded.verify(key)).toMatchObject({ valid: true, remaining: 0 });
-    expect((await upgraded.verify(rolled.key)).code).toBe('USAGE_EXCEEDED');
+    const results = [];
+    for (let i = 0; i < 10; i++) results.push(await upgraded.verify(i % 2 ? rolledNew : rolledOld));
+    expect(results.filter((result) => result.valid)).toHaveLength(4);
+    const rolled = await upgraded.roll('key_plain', { gracePeriodMs: 60_000 });
+    expect(await upgraded.verify(plain)).toMatchObject({ valid: true, remaining: 2 });
+    expect(await upgraded.verify(rolled.key)).toMatchObject({ valid: true, remaining: 1 });
     await upgraded.close();
     client.close();
   });
