@@ -145,6 +145,10 @@ describe('readKey: strict and total', () => {
       // inside a value, as tRPC sends a query's input: `?input={"key":"acme_…"}`
       `${base}?input=${encodeURIComponent(JSON.stringify({ key }))}`,
       `${base}?input=${encodeURIComponent(JSON.stringify({ 0: { json: { t: `old_${key}` } } }))}`,
+      // glued to what comes before it: an escaped line break in JSON, a digit
+      `${base}?input=${encodeURIComponent(JSON.stringify({ note: `first line\n${key}` }))}`,
+      `${base}?n=1${key}`,
+      `${base}?${key}`, // as a parameter's name
     ]) {
       const reading = read({ authorization: `Bearer ${key}` }, url);
       expect(reading, url).toMatchObject({ ok: false, code: 'MALFORMED' });

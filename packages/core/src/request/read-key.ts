@@ -1,5 +1,5 @@
 import { AUTH_FAILURE_MESSAGES } from '../http-status.js';
-import { isWellFormed, MAX_KEY_LENGTH } from '../key-format.js';
+import { isWellFormed, KEY_BODY_LENGTH, MAX_KEY_LENGTH } from '../key-format.js';
 
 /** Where a request carries its key. */
 export interface RequestKeyOptions {
@@ -172,7 +172,9 @@ export function queryOf(url: string): string {
 function hasKeyInQuery(search: string): boolean {
   if (search === '' || search === '?') return false;
   for (const [name, value] of new URLSearchParams(search)) {
-    if (CREDENTIAL_PARAMETERS.has(name.toLowerCase()) || holdsKey(value)) return true;
+    if (CREDENTIAL_PARAMETERS.has(name.toLowerCase()) || holdsKey(value) || holdsKey(name)) {
+      return true;
+    }
   }
   return false;
 }
@@ -182,16 +184,21 @@ const KEY_CHARACTERS = /[0-9A-Za-z_]+/g;
 
 function holdsKey(text: string): boolean {
   for (const [run] of text.matchAll(KEY_CHARACTERS)) {
-    // A key in the run ends where the run ends, and starts at its start or after an underscore.
-    for (let start = Math.max(0, run.length - MAX_KEY_LENGTH); start < run.length; start++) {
-      const mayStart = start === 0 || run.charCodeAt(start - 1) === UNDERSCORE;
-      if (mayStart && isWellFormed(run.slice(start))) return true;
+    // A key in the run ends where the run ends; it may start anywhere a prefix can (a lower-case
+    // letter), since text glued before it (the `n` of an escaped `\n`) joins the run.
+    const last = run.length - MIN_KEY_LENGTH;
+    for (let start = Math.max(0, run.length - MAX_KEY_LENGTH); start <= last; start++) {
+      const code = run.charCodeAt(start);
+      if (code >= LOWER_A && code <= LOWER_Z && isWellFormed(run.slice(start))) return true;
     }
   }
   return false;
 }
 
-const UNDERSCORE = 95;
+// A one-letter prefix, `_`, and the body.
+const MIN_KEY_LENGTH = KEY_BODY_LENGTH + 2;
+const LOWER_A = 97;
+const LOWER_Z = 122;
 
 // The fast path, for what clients send: `Bearer <key>` with one space, or a bare key, made of the
 // characters a key can hold. It reads what the general path below would, without its regular
