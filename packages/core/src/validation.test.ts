@@ -63,6 +63,19 @@ describe('bad input is rejected with a clear error and writes nothing', () => {
     ['metadata with a lone surrogate', { ...create, metadata: { s: 'a\ud800' } }, 'metadata'],
     ['name with a lone surrogate', { ...create, name: 'n\ud800' }, 'name'],
     ['name with a bidirectional override', { ...create, name: 'invoice\u202egpj.exe' }, 'name'],
+    ['name with a right-to-left mark', { ...create, name: 'a\u200fb' }, 'name'],
+    [
+      'metadata whose JSON differs from it (toJSON)',
+      {
+        ...create,
+        metadata: {
+          inner: Object.defineProperty({}, 'toJSON', {
+            value: () => JSON.parse('{"__proto__":{"x":1}}'),
+          }),
+        },
+      },
+      'metadata',
+    ],
     ['consumer with a lone surrogate', { ...create, consumerId: 'c\udc00' }, 'consumerId'],
     ['empty consumer', { ...create, consumerId: '' }, 'consumerId'],
     ['missing owner', { name: 'ok', consumerId: 'team_1' }, 'ownerId'],

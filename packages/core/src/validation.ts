@@ -20,11 +20,12 @@ export const INPUT_LIMITS = {
 
 // Control characters, and the bidirectional controls that make text display other than it reads.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL_CHARACTERS =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 // The same but line breaks and tabs, which free text may hold.
 const CONTROL_CHARACTERS_IN_TEXT =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 // Half of a surrogate pair alone: not Unicode text. Stored, it would come back as U+FFFD, so two
 // different strings would become one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -96,12 +97,15 @@ export const metadataSchema = z.unknown().transform((value, ctx): JsonObject => 
     });
     return z.NEVER;
   }
-  const problem = metadataProblem(value);
+  // What is stored is the copy made from the JSON, which `toJSON` or a getter can make other than
+  // the object given: both must pass.
+  const copy: unknown = JSON.parse(serialised);
+  const problem = metadataProblem(value) ?? metadataProblem(copy as object);
   if (problem !== undefined) {
     ctx.addIssue({ code: 'custom', message: problem });
     return z.NEVER;
   }
-  return JSON.parse(serialised) as JsonObject;
+  return copy as JsonObject;
 });
 
 /** What is wrong with a metadata value, if anything: a walk with its own stack, not recursion. */
