@@ -19,8 +19,8 @@ export const INPUT_LIMITS = {
 } as const;
 
 // Control characters, and the bidirectional controls that make text display other than it reads.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
 const CONTROL_CHARACTERS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
   /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 // The same but line breaks and tabs, which free text may hold.
 const CONTROL_CHARACTERS_IN_TEXT =
