@@ -47,8 +47,8 @@ export interface ApiKeyPluginOptions<
   }) => boolean | Promise<boolean>;
   /**
    * The most live keys (neither revoked nor expired) a consumer may have; `create` beyond it is
-   * `FORBIDDEN` (`KEY_LIMIT_REACHED`), so that no user can fill the database with keys. `null`
-   * for no limit. Default 100.
+   * `FORBIDDEN` (`KEY_LIMIT_REACHED`). A roll is not refused: its old key, in its grace period, is
+   * one more for a while. `null` for no limit. Default 100.
    */
   maxKeysPerConsumer?: number | null;
   /**
