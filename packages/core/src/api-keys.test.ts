@@ -593,6 +593,30 @@ describe('close', () => {
     });
   });
 
+  it('is final even when a failed open is retried while it closes', async () => {
+    const store = createDrizzleStore({ url: testDatabase().url });
+    let opens = 0;
+    const apiKeys = createApiKeys({
+      storage: {
+        ...store,
+        init: async () => {
+          opens++;
+          if (opens === 1) throw new Error('disk not mounted yet');
+          return store.init();
+        },
+      },
+    });
+    const first = apiKeys.ready();
+    const closing = apiKeys.close();
+    const retried = first.catch(() => apiKeys.ready());
+    await closing;
+    await expect(retried).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    await expect(apiKeys.list({ consumerId: base.consumerId })).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
+    expect(opens).toBe(1);
+  });
+
   it('closes once, however often and however soon it is called again', async () => {
     const store = createDrizzleStore({ url: testDatabase().url });
     let closes = 0;

@@ -300,7 +300,8 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
   let closed = false;
   let closing: Promise<void> | undefined;
   function ready(): Promise<void> {
-    if (closed) {
+    // Once `close()` has begun, no open starts: one that began before is waited for by `close()`.
+    if (closed || (closing !== undefined && initializing === undefined)) {
       return Promise.reject(
         new LatchkeyError('STORAGE_UNAVAILABLE', {
           message: 'The API key storage was closed by apiKeys.close(); create a new instance.',
