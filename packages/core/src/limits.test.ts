@@ -255,6 +255,12 @@ describe('usage limits', () => {
     expect(results.filter((result) => result.valid)).toHaveLength(4);
     expect(results.filter((result) => result.code === 'USAGE_EXCEEDED')).toHaveLength(8);
     expect((await apiKeys.get(third.apiKey.id))?.remaining).toBe(0);
+    // Each key's record shows the budget that limits it, not a copy from before its roll.
+    for (const { apiKey } of [first, second]) {
+      expect((await apiKeys.get(apiKey.id))?.remaining).toBe(0);
+    }
+    const listed = (await apiKeys.list({ consumerId: base.consumerId })).items;
+    expect(listed.map((key) => key.remaining)).toEqual([0, 0, 0]);
   });
 
   it('a limit set on the new key after a roll binds the old key too, cached or not', async () => {
@@ -263,6 +269,7 @@ describe('usage limits', () => {
     const second = await apiKeys.roll(first.apiKey.id, { gracePeriodMs: MINUTE });
     expect((await apiKeys.verify(first.key)).valid).toBe(true); // cached as unlimited
     await apiKeys.update(second.apiKey.id, { remaining: 3 });
+    expect(await apiKeys.get(first.apiKey.id)).toMatchObject({ remaining: 3 });
     const results = [];
     for (let i = 0; i < 10; i++) results.push(await apiKeys.verify(i % 2 ? second.key : first.key));
     expect(results.filter((result) => result.valid)).toHaveLength(3);

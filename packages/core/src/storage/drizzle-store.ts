@@ -15,11 +15,11 @@ import {
   sql,
 } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
-import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { alias, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { prepareFileDatabase } from '#file-database';
 import { type NativeKeyReader, openNativeKeyReader } from '#native-reader';
 import { type ApiKeyRow, apiKeysTable, auditEventsTable, usageTable } from '../schema.js';
-import { BUDGET_REMAINING } from './budget.js';
+import { budgetColumn } from './budget.js';
 import { groupCommit } from './group-commit.js';
 import { migrate } from './migrate.js';
 import type { KeyFilter, KeyStore, RevokeManyFilter, RowCursor } from './store.js';
@@ -102,15 +102,15 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     },
 
     async findById(id) {
-      return ready().select().from(keys).where(eq(keys.id, id)).get();
+      return ready().select(recordColumns).from(k).where(eq(k.id, id)).get();
     },
 
     async listKeys(consumerId, limit, after) {
       return ready()
-        .select()
-        .from(keys)
-        .where(and(eq(keys.consumerId, consumerId), before(keys.createdAt, keys.id, after)))
-        .orderBy(desc(keys.createdAt), desc(keys.id))
+        .select(recordColumns)
+        .from(k)
+        .where(and(eq(k.consumerId, consumerId), before(k.createdAt, k.id, after)))
+        .orderBy(desc(k.createdAt), desc(k.id))
         .limit(limit);
     },
 
@@ -308,8 +308,22 @@ function batchOf(database: LibSQLDrizzle, statements: readonly unknown[]): Promi
   return database.batch(statements as unknown as [BatchItem, ...BatchItem[]]);
 }
 
+/** `latchkey_keys` as `k`, the alias that `budgetColumn` reads. */
+const k = alias(keys, 'k');
+
+/**
+ * A key's record as its owner sees it: a rolled key's `remaining` and refill are its budget key's,
+ * which are what limit it.
+ */
+const recordColumns = {
+  ...getTableColumns(k),
+  remaining: sql<number | null>`${sql.raw(budgetColumn('remaining'))}`,
+  refillAmount: sql<number | null>`${sql.raw(budgetColumn('refill_amount'))}`,
+  refillIntervalMs: sql<number | null>`${sql.raw(budgetColumn('refill_interval_ms'))}`,
+  lastRefillAt: sql<number | null>`${sql.raw(budgetColumn('last_refill_at'))}`,
+};
+
 function prepareFindByHash(db: LibSQLDrizzle) {
-  const k = alias(keys, 'k');
   return db
     .select({
       id: k.id,
@@ -322,7 +336,7 @@ function prepareFindByHash(db: LibSQLDrizzle) {
       expiresAt: k.expiresAt,
       revokedAt: k.revokedAt,
       rateLimits: k.rateLimits,
-      remaining: sql<number | null>`${sql.raw(BUDGET_REMAINING)}`,
+      remaining: sql<number | null>`${sql.raw(budgetColumn('remaining'))}`,
       budgetKeyId: k.budgetKeyId,
     })
     .from(k)
@@ -456,8 +470,8 @@ function unrevoked(id: string, filter: KeyFilter): SQL | undefined {
 
 /** Rows strictly after `cursor` in newest-first order of (`at`, `id`). */
 function before(
-  atColumn: typeof keys.createdAt | typeof events.at,
-  idColumn: typeof keys.id | typeof events.id,
+  atColumn: SQLiteColumn,
+  idColumn: SQLiteColumn,
   cursor: RowCursor | undefined,
 ): SQL | undefined {
   if (cursor === undefined) return undefined;

@@ -1,4 +1,4 @@
-import { BUDGET_REMAINING } from './budget.js';
+import { budgetColumn } from './budget.js';
 import type { VerifiableKeyRow } from './store.js';
 
 /** Looks a key up by hash, synchronously; `undefined` when there is no such key. */
@@ -56,7 +56,7 @@ export async function openNativeKeyReader(
     db.pragma(`cache_size = -${READ_CACHE_KIB}`);
     statement = db.prepare(
       `select id, consumer_id, owner_id, name, permissions, metadata, enabled, expires_at,
-         revoked_at, rate_limits, ${BUDGET_REMAINING} as remaining, budget_key_id
+         revoked_at, rate_limits, ${budgetColumn('remaining')} as remaining, budget_key_id
        from latchkey_keys k where hash = ? limit 1`,
     );
   } catch (error) {
