@@ -18,14 +18,15 @@ export const INPUT_LIMITS = {
   gracePeriodMaxMs: 30 * DAY_MS,
 } as const;
 
-// Control characters, and the bidirectional controls that make text display other than it reads.
+// Control characters, and the bidirectional embeddings, overrides and isolates that make text
+// display other than it reads (not the marks LRM, RLM and ALM, which right-to-left text holds).
 const CONTROL_CHARACTERS =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+  /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 // The same but line breaks and tabs, which free text may hold.
 const CONTROL_CHARACTERS_IN_TEXT =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 // Half of a surrogate pair alone: not Unicode text. Stored, it would come back as U+FFFD, so two
 // different strings would become one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
