@@ -102,13 +102,19 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     },
 
     async findById(id) {
-      return ready().select(recordColumns).from(k).where(eq(k.id, id)).get();
+      return ready()
+        .select(recordColumns)
+        .from(k)
+        .leftJoin(b, withBudget)
+        .where(eq(k.id, id))
+        .get();
     },
 
     async listKeys(consumerId, limit, after) {
       return ready()
         .select(recordColumns)
         .from(k)
+        .leftJoin(b, withBudget)
         .where(and(eq(k.consumerId, consumerId), before(k.createdAt, k.id, after)))
         .orderBy(desc(k.createdAt), desc(k.id))
         .limit(limit);
@@ -308,8 +314,10 @@ function batchOf(database: LibSQLDrizzle, statements: readonly unknown[]): Promi
   return database.batch(statements as unknown as [BatchItem, ...BatchItem[]]);
 }
 
-/** `latchkey_keys` as `k`, the alias that `budgetColumn` reads. */
+/** `latchkey_keys` as `k` joined to its budget key `b`: the aliases that `budgetColumn` reads. */
 const k = alias(keys, 'k');
+const b = alias(keys, 'b');
+const withBudget = eq(b.id, k.budgetKeyId);
 
 /**
  * A key's record as its owner sees it: a rolled key's `remaining` and refill are its budget key's,
@@ -340,6 +348,7 @@ function prepareFindByHash(db: LibSQLDrizzle) {
       budgetKeyId: k.budgetKeyId,
     })
     .from(k)
+    .leftJoin(b, withBudget)
     .where(eq(k.hash, sql.placeholder('hash')))
     .limit(1)
     .prepare();

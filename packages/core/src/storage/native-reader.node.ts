@@ -1,4 +1,4 @@
-import { budgetColumn } from './budget.js';
+import { budgetColumn, KEY_WITH_BUDGET } from './budget.js';
 import type { VerifiableKeyRow } from './store.js';
 
 /** Looks a key up by hash, synchronously; `undefined` when there is no such key. */
@@ -55,9 +55,10 @@ export async function openNativeKeyReader(
     // this one. It grows only as pages are read, and is dropped when another connection writes.
     db.pragma(`cache_size = -${READ_CACHE_KIB}`);
     statement = db.prepare(
-      `select id, consumer_id, owner_id, name, permissions, metadata, enabled, expires_at,
-         revoked_at, rate_limits, ${budgetColumn('remaining')} as remaining, budget_key_id
-       from latchkey_keys k where hash = ? limit 1`,
+      `select k.id, k.consumer_id, k.owner_id, k.name, k.permissions, k.metadata, k.enabled,
+         k.expires_at, k.revoked_at, k.rate_limits, ${budgetColumn('remaining')} as remaining,
+         k.budget_key_id
+       from ${KEY_WITH_BUDGET} where k.hash = ? limit 1`,
     );
   } catch (error) {
     db.close(); // a table not as migrated, say: the caller is told, and opens anew next time
