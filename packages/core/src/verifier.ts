@@ -196,9 +196,9 @@ export function createVerifier(deps: VerifierDependencies) {
   }
 
   /** A call refused by its usage limit (or by storage) spends nothing from its rate limit. */
-  function giveBackRateLimit({ cost, rateLimit, decision }: Pass): void {
-    if (rateLimit === undefined || decision === undefined) return;
-    limiter.refund(rateLimit.subject, decision.state.resetAt - rateLimit.limit.windowMs, cost);
+  function giveBackRateLimit(pass: Pass): void {
+    const spent = rateLimitSpent(pass);
+    if (spent !== undefined) limiter.refund(spent.subject, spent.windowStart, pass.cost);
   }
 
   function track<T>(work: Promise<T>): Promise<T> {
@@ -275,24 +275,18 @@ export function createVerifier(deps: VerifierDependencies) {
     usage: { remaining: number | null; lastRefillAt: number | null } | undefined,
   ): VerifiedKey<P> {
     recorder.record(record.id, record.consumerId, 'VALID', now);
-    const { cost, rateLimit, decision } = pass;
+    const { cost, decision } = pass;
     if (decision === undefined && usage === undefined) return record.verified as VerifiedKey<P>;
     const result: VerifiedKey<P> = {
       ...(record.verified as VerifiedKey<P>),
       ...(decision === undefined ? {} : { rateLimit: decision.state }),
       ...(usage === undefined || usage.remaining === null ? {} : { remaining: usage.remaining }),
     };
+    const spentRateLimit = rateLimitSpent(pass);
     receipts.set(result, {
       keyId: record.id,
       cost,
-      ...(decision === undefined || rateLimit === undefined
-        ? {}
-        : {
-            rateLimit: {
-              subject: rateLimit.subject,
-              windowStart: decision.state.resetAt - rateLimit.limit.windowMs,
-            },
-          }),
+      ...(spentRateLimit === undefined ? {} : { rateLimit: spentRateLimit }),
       ...(usage === undefined ? {} : { usage: { lastRefillAt: usage.lastRefillAt } }),
     });
     return result;
@@ -335,6 +329,15 @@ export function createVerifier(deps: VerifierDependencies) {
   }
 
   return { verify, verifyCached, refund, forget, settle };
+}
+
+/** Where a call's rate-limit units went (counter and window), to give them back; none if none. */
+function rateLimitSpent({ rateLimit, decision }: Pass): Receipt['rateLimit'] {
+  if (rateLimit === undefined || decision === undefined) return undefined;
+  return {
+    subject: rateLimit.subject,
+    windowStart: decision.state.resetAt - rateLimit.limit.windowMs,
+  };
 }
 
 function toCachedKey(
