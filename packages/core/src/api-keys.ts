@@ -297,11 +297,11 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
   let initializing: Promise<void> | undefined;
   // Once closed, storage stays closed: reopening it silently would answer a `:memory:` database's
   // keys as NOT_FOUND (401), and open a client the host believes closed.
-  let closed = false;
   let closing: Promise<void> | undefined;
   function ready(): Promise<void> {
-    // Once `close()` has begun, no open starts: one that began before is waited for by `close()`.
-    if (closed || (closing !== undefined && initializing === undefined)) {
+    // Once `close()` has begun, no open starts: one that began before is waited for by `close()`,
+    // which then forgets it.
+    if (closing !== undefined && initializing === undefined) {
       return Promise.reject(
         new LatchkeyError('STORAGE_UNAVAILABLE', {
           message: 'The API key storage was closed by apiKeys.close(); create a new instance.',
@@ -676,7 +676,6 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
         cache.clear();
         // An open still under way would otherwise finish after this and leave storage open.
         await initializing?.catch(() => undefined);
-        closed = true;
         initialized = false;
         initializing = undefined;
         await store.close();
