@@ -487,17 +487,17 @@ function before(
   return or(lt(atColumn, cursor.at), and(eq(atColumn, cursor.at), lt(idColumn, cursor.id)));
 }
 
-/**
- * `INSERT … SELECT … WHERE changes() = 1`: inserts the row only when the statement before it in
- * the same batch changed a row. It lets a batch (one transaction, no interactive lock held across
- * awaits) write a key's change and its audit event together, or neither.
- */
 /** Whether `consumerId` has fewer than `maxLive` keys neither revoked nor expired at `now`. */
 function underLimit(consumerId: string, { maxLive, now }: { maxLive: number; now: number }): SQL {
   return sql`(select count(*) from ${keys} live where live.consumer_id = ${consumerId}
     and live.revoked_at is null and (live.expires_at is null or live.expires_at > ${now})) < ${maxLive}`;
 }
 
+/**
+ * `INSERT … SELECT … WHERE changes() = 1`: inserts the row only when the statement before it in
+ * the same batch changed a row. It lets a batch (one transaction, no interactive lock held across
+ * awaits) write a key's change and its audit event together, or neither.
+ */
 function insertIfChanged<T extends SQLiteTable>(
   database: LibSQLDrizzle,
   table: T,
