@@ -36,6 +36,7 @@ import type {
 import { UsageRecorder } from './usage-recorder.js';
 import {
   cursorSchema,
+  describeIssues,
   externalIdSchema,
   gracePeriodSchema,
   INPUT_LIMITS,
@@ -809,10 +810,9 @@ function limitColumns(
 function parseOption<S extends z.ZodType>(schema: S, value: unknown, name: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) =>
-    issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  throw new TypeError(
+    `Latchkey: invalid \`${name}\` option: ${describeIssues(result.error.issues)}`,
   );
-  throw new TypeError(`Latchkey: invalid \`${name}\` option: ${problems.join('; ')}`);
 }
 
 type FreshKeyColumns = Pick<ApiKeyRow, 'id' | 'hash' | 'start' | 'last4'>;

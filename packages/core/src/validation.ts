@@ -23,10 +23,8 @@ export const INPUT_LIMITS = {
 const CONTROL_CHARACTERS =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
   /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-// The same but line breaks and tabs, which free text may hold.
-const CONTROL_CHARACTERS_IN_TEXT =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// Line breaks and tabs, which free text may hold besides.
+const LINE_BREAKS_AND_TABS = /[\t\n]/g;
 // Half of a surrogate pair alone: not Unicode text. Stored, it would come back as U+FFFD, so two
 // different strings would become one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -61,7 +59,7 @@ export const reasonSchema = z
   .max(INPUT_LIMITS.reasonMaxLength, {
     error: `Reason must be at most ${INPUT_LIMITS.reasonMaxLength} characters.`,
   })
-  .refine((reason) => !CONTROL_CHARACTERS_IN_TEXT.test(reason), {
+  .refine((reason) => !CONTROL_CHARACTERS.test(reason.replace(LINE_BREAKS_AND_TABS, '')), {
     error: 'Reason must not contain control characters.',
   })
   .refine(isUnicode, { error: NOT_UNICODE });
@@ -194,14 +192,24 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 }
 
 export function invalidInput(issues: InputIssue[]): LatchkeyError {
-  const summary = issues
+  return new LatchkeyError('INVALID_INPUT', {
+    message: `Invalid input: ${describeIssues(issues)}`,
+    issues,
+  });
+}
+
+/** Each problem as `path: message`, joined by `; ` (for errors about input and about options). */
+export function describeIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): string {
+  return issues
     .map((issue) => {
       // zod's own messages start "Invalid input: " too; say it once.
       const message = issue.message.replace(/^Invalid input: /, '');
-      return issue.path.length > 0 ? `${issue.path.join('.')}: ${message}` : message;
+      const path = issue.path.filter((part) => typeof part !== 'symbol');
+      return path.length > 0 ? `${path.join('.')}: ${message}` : message;
     })
     .join('; ');
-  return new LatchkeyError('INVALID_INPUT', { message: `Invalid input: ${summary}`, issues });
 }
 
 const MAX_RATE_LIMITS = 10;
