@@ -34,8 +34,13 @@ export async function measure(
     samples[count++] = Number(after - now);
     now = after;
   }
-  const elapsedNs = Number(now - started);
-  const sorted = samples.subarray(0, count).sort();
+  return summarise(name, samples.subarray(0, count), Number(now - started));
+}
+
+/** Throughput and latency percentiles of calls that took `latenciesNs`, over `elapsedNs`. */
+function summarise(name: string, latenciesNs: Float64Array, elapsedNs: number): Measurement {
+  const sorted = latenciesNs.sort();
+  const count = sorted.length;
   return {
     name,
     opsPerSecond: (count / elapsedNs) * 1e9,
@@ -67,14 +72,11 @@ export async function measureConcurrent(
     }),
   );
   const elapsedMs = performance.now() - started;
-  const sorted = Float64Array.from(latencies).sort();
-  return {
+  return summarise(
     name,
-    opsPerSecond: (latencies.length / elapsedMs) * 1000,
-    p50Us: (sorted[Math.floor(sorted.length * 0.5)] ?? 0) * 1000,
-    p99Us: (sorted[Math.floor(sorted.length * 0.99)] ?? 0) * 1000,
-    samples: latencies.length,
-  };
+    Float64Array.from(latencies, (ms) => ms * 1e6),
+    elapsedMs * 1e6,
+  );
 }
 
 export function formatRow(m: Measurement): string {
