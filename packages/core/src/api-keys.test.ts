@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createApiKeys } from './api-keys.js';
 import { isWellFormed } from './key-format.js';
 import { createDrizzleStore } from './storage/drizzle-store.js';
-import { base, setup, testDatabase } from './test-support/fixtures.js';
+import { base, countCalls, setup, testDatabase } from './test-support/fixtures.js';
 
 describe('create', () => {
   it('maxLiveKeys: refused at the limit, counting neither revoked nor expired keys, even all at once', async () => {
@@ -618,20 +618,11 @@ describe('close', () => {
   });
 
   it('closes once, however often and however soon it is called again', async () => {
-    const store = createDrizzleStore({ url: testDatabase().url });
-    let closes = 0;
-    const apiKeys = createApiKeys({
-      storage: {
-        ...store,
-        close: () => {
-          closes++;
-          return store.close();
-        },
-      },
-    });
+    const { store, calls } = countCalls(createDrizzleStore({ url: testDatabase().url }));
+    const apiKeys = createApiKeys({ storage: store });
     await apiKeys.create({ ...base, name: 'a' });
     await Promise.all([apiKeys.close(), apiKeys.close()]);
     await apiKeys.close();
-    expect(closes).toBe(1);
+    expect(calls.get('close')).toBe(1);
   });
 });

@@ -6,7 +6,6 @@ export { countCalls } from './count-calls.js';
 
 export const PERMISSIONS = ['invoices:read', 'invoices:write', 'reports:read'] as const;
 
-/** A clock the test moves by hand. */
 /** A fresh libsql file for the running test, deleted when it finishes. */
 export function testDatabase(name?: string): ReturnType<typeof tempDatabase> {
   const database = tempDatabase(name);
@@ -14,6 +13,7 @@ export function testDatabase(name?: string): ReturnType<typeof tempDatabase> {
   return database;
 }
 
+/** A clock the test moves by hand. */
 export function manualClock(start = Date.UTC(2026, 0, 1)) {
   let now = start;
   return {
