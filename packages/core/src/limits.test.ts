@@ -98,35 +98,19 @@ describe('rate limits', () => {
 
   it('keeps apart the counters of limits that differ in owner, name or window', async () => {
     const { apiKeys } = setup();
-    const shared = (windowMs: number, name = 'x') => [
-      { name, limit: 2, windowMs, per: 'consumer' as const },
-    ];
-    // `org:1` + `1` would read as `org` + `1:1` if the counter's name were joined with colons.
-    const a = await apiKeys.create({
-      ...base,
-      consumerId: 'org:1',
-      name: 'a',
-      rateLimits: shared(MINUTE),
-    });
-    const b = await apiKeys.create({
-      ...base,
-      consumerId: 'org',
-      name: 'b',
-      rateLimits: shared(MINUTE, '1:x'),
-    });
+    const sharing = (consumerId: string, windowMs: number, limitName = 'x') =>
+      apiKeys.create({
+        ...base,
+        consumerId,
+        name: `${consumerId} ${limitName}`,
+        rateLimits: [{ name: limitName, limit: 2, windowMs, per: 'consumer' }],
+      });
+    // `org:1` + `x` would read as `org` + `1:x` if the counter's name were joined with colons.
+    const a = await sharing('org:1', MINUTE);
+    const b = await sharing('org', MINUTE, '1:x');
     // Two keys of one consumer sharing `x` with different windows: each window keeps its count.
-    const c = await apiKeys.create({
-      ...base,
-      consumerId: 'team_3',
-      name: 'c',
-      rateLimits: shared(MINUTE),
-    });
-    const d = await apiKeys.create({
-      ...base,
-      consumerId: 'team_3',
-      name: 'd',
-      rateLimits: shared(7001),
-    });
+    const c = await sharing('team_3', MINUTE);
+    const d = await sharing('team_3', 7001);
     const codes = async (key: string, rateLimit: string) =>
       (await apiKeys.verify(key, { rateLimit })).code;
     expect([await codes(a.key, 'x'), await codes(a.key, 'x'), await codes(a.key, 'x')]).toEqual([
