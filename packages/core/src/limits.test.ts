@@ -247,6 +247,23 @@ describe('usage limits', () => {
     expect(listed.map((key) => key.remaining)).toEqual([0, 0, 0]);
   });
 
+  it('a roll does not double the rate: through the grace period, old and new keys share one limit', async () => {
+    const { apiKeys } = setup();
+    const first = await apiKeys.create({
+      ...base,
+      name: 'a',
+      rateLimits: [{ limit: 4, windowMs: MINUTE }],
+    });
+    const second = await apiKeys.roll(first.apiKey.id, { gracePeriodMs: MINUTE });
+    const third = await apiKeys.roll(second.apiKey.id, { gracePeriodMs: MINUTE });
+    const all = [first.key, second.key, third.key];
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => apiKeys.verify(all[i % 3])),
+    );
+    expect(results.filter((result) => result.valid)).toHaveLength(4);
+    expect(results.filter((result) => result.code === 'RATE_LIMITED')).toHaveLength(8);
+  });
+
   it('a limit set on the new key after a roll binds the old key too, cached or not', async () => {
     const { apiKeys } = setup();
     const first = await apiKeys.create({ ...base, name: 'a' }); // no usage limit

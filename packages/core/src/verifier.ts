@@ -347,7 +347,9 @@ function toCachedKey(
 ): CachedKey {
   const rateLimits = new Map<string, { subject: string; limit: RateLimit }>();
   for (const limit of [...defaults, ...row.rateLimits]) {
-    const owner = limit.per === 'consumer' ? row.consumerId : row.id;
+    // A key in its grace period counts on the newest key of its rolls, as it spends its budget:
+    // rolling a key never doubles its rate.
+    const owner = limit.per === 'consumer' ? row.consumerId : (row.budgetKeyId ?? row.id);
     // One counter per owner, name and window: JSON, so that no two of them share a subject
     // (`org:1` + `x` against `org` + `1:x`), and keys of one consumer that define a shared limit
     // with different windows do not reset each other's counter.
