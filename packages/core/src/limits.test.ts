@@ -245,6 +245,15 @@ describe('usage limits', () => {
     }
     const listed = (await apiKeys.list({ consumerId: base.consumerId })).items;
     expect(listed.map((key) => key.remaining)).toEqual([0, 0, 0]);
+    // So do the answers to renaming and revoking a rolled key.
+    expect(await apiKeys.update(first.apiKey.id, { name: 'renamed' })).toMatchObject({
+      name: 'renamed',
+      remaining: 0,
+    });
+    expect(await apiKeys.revoke(second.apiKey.id)).toMatchObject({
+      status: 'revoked',
+      remaining: 0,
+    });
   });
 
   it('a roll does not double the rate: through the grace period, old and new keys share one limit', async () => {

@@ -102,19 +102,11 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     },
 
     async findById(id) {
-      return ready()
-        .select(recordColumns)
-        .from(k)
-        .leftJoin(b, withBudget)
-        .where(eq(k.id, id))
-        .get();
+      return selectRecord(ready()).where(eq(k.id, id)).get();
     },
 
     async listKeys(consumerId, limit, after) {
-      return ready()
-        .select(recordColumns)
-        .from(k)
-        .leftJoin(b, withBudget)
+      return selectRecord(ready())
         .where(and(eq(k.consumerId, consumerId), before(k.createdAt, k.id, after)))
         .orderBy(desc(k.createdAt), desc(k.id))
         .limit(limit);
@@ -141,11 +133,12 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
 
     async updateKey(id, filter, changes, event) {
       const database = ready();
-      const [updated] = await database.batch([
-        database.update(keys).set(changes).where(unrevoked(id, filter)).returning(),
+      const [updated, , [record]] = await database.batch([
+        database.update(keys).set(changes).where(unrevoked(id, filter)).returning({ id: keys.id }),
         insertIfChanged(database, events, event),
+        selectRecord(database).where(eq(k.id, id)),
       ]);
-      return updated[0];
+      return updated.length === 1 ? record : undefined;
     },
 
     async replaceKey(oldId, filter, changes, newRow, newEvents) {
@@ -330,6 +323,11 @@ const recordColumns = {
   refillIntervalMs: sql<number | null>`${sql.raw(budgetColumn('refill_interval_ms'))}`,
   lastRefillAt: sql<number | null>`${sql.raw(budgetColumn('last_refill_at'))}`,
 };
+
+/** Keys' records, each with its budget key's `remaining` and refill; the caller adds `where`. */
+function selectRecord(database: LibSQLDrizzle) {
+  return database.select(recordColumns).from(k).leftJoin(b, withBudget);
+}
 
 function prepareFindByHash(db: LibSQLDrizzle) {
   return db

@@ -96,7 +96,8 @@ export interface KeyStore {
   ): Promise<'inserted' | 'taken' | 'limit-reached'>;
   /**
    * Changes a key that is not revoked (and belongs to `filter.consumerId`, when given) and writes
-   * the event; the changed row, or `undefined` when no such key (nothing written).
+   * the event; the changed key's record as `findById` reads it (a rolled key's `remaining` is its
+   * budget key's), or `undefined` when no such key (nothing written).
    */
   updateKey(
     id: string,
