@@ -38,7 +38,11 @@ describe('bad input is rejected with a clear error and writes nothing', () => {
     ['metadata an array', { ...create, metadata: [1, 2] }, 'metadata'],
     ['metadata a string', { ...create, metadata: 'x' }, 'metadata'],
     ['metadata with a function', { ...create, metadata: { f: () => 1 } }, 'metadata'],
-    ['metadata with undefined', { ...create, metadata: { u: undefined } }, 'metadata'],
+    [
+      'metadata with undefined in a list',
+      { ...create, metadata: { u: [1, undefined] } },
+      'metadata',
+    ],
     ['metadata with a Date', { ...create, metadata: { d: new Date() } }, 'metadata'],
     ['metadata with a bigint', { ...create, metadata: { b: 1n } }, 'metadata'],
     [
@@ -107,6 +111,13 @@ describe('bad input is rejected with a clear error and writes nothing', () => {
     } as JsonObject;
     const { apiKey } = await apiKeys.create({ ...create, name: 'Ops 🔑', metadata });
     expect(apiKey).toMatchObject({ name: 'Ops 🔑', metadata });
+    // An optional field left undefined is left out, as JSON leaves it out.
+    const plan: { tier: string; seats?: number } = { tier: 'pro', seats: undefined };
+    const withOptional = await apiKeys.create({ ...create, metadata: { plan: { ...plan } } });
+    expect(withOptional.apiKey.metadata).toStrictEqual({ plan: { tier: 'pro' } });
+    expect(await apiKeys.get(withOptional.apiKey.id)).toMatchObject({
+      metadata: { plan: { tier: 'pro' } },
+    });
     // Right-to-left text with the marks it holds (RLM), as pasted from a Hebrew interface.
     const hebrew = await apiKeys.create({ ...create, name: 'מפתח\u200f 2' });
     expect(hebrew.apiKey.name).toBe('מפתח\u200f 2');

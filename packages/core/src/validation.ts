@@ -70,8 +70,9 @@ const MAX_METADATA_DEPTH = 32;
 
 /**
  * A JSON object of at most `metadataMaxBytes` once serialised and `MAX_METADATA_DEPTH` levels
- * deep, holding only JSON values and Unicode text. Returned as a copy made from its JSON, so later
- * changes to the caller's object change nothing stored.
+ * deep, holding only JSON values and Unicode text (an object's property may be `undefined`: it is
+ * left out). Returned as a copy made from its JSON, so later changes to the caller's object change
+ * nothing stored.
  */
 export const metadataSchema = z.unknown().transform((value, ctx): JsonObject => {
   let serialised: string | undefined;
@@ -125,7 +126,11 @@ function metadataProblem(metadata: object): string | undefined {
     if (depth > MAX_METADATA_DEPTH) {
       return `Metadata must be at most ${MAX_METADATA_DEPTH} levels deep.`;
     }
+    const isArray = Array.isArray(value);
     for (const [key, child] of Object.entries(value as object)) {
+      // A property left `undefined` (an optional field spread in) is dropped, as JSON and tRPC
+      // over HTTP drop it; in an array it would turn into `null`, so it is refused there.
+      if (child === undefined && !isArray) continue;
       // JSON.parse makes `__proto__` an ordinary key, which most code reading it back would not.
       if (key === '__proto__') return 'Metadata keys must not be `__proto__`.';
       if (!isUnicode(key)) return 'Metadata keys must be well-formed Unicode.';
