@@ -617,6 +617,43 @@ describe('close', () => {
     expect(opens).toBe(1);
   });
 
+  it('finishes while verifications keep arriving: those needing storage after it began are refused', async () => {
+    // Storage across a network (a remote libsql server): every read and spend takes a while.
+    const store = createDrizzleStore({ url: testDatabase().url });
+    const later = () => new Promise((resolve) => setTimeout(resolve, 1));
+    const apiKeys = createApiKeys({
+      storage: {
+        ...store,
+        findByHash: async (hash) => (await later(), store.findByHash(hash)),
+        spendUsage: async (...spend) => (await later(), store.spendUsage(...spend)),
+      },
+      cache: { ttlMs: 0 },
+    });
+    const metered = await apiKeys.create({ ...base, name: 'metered', remaining: 1_000_000 });
+    const plain = await apiKeys.create({ ...base, name: 'plain' });
+    // Requests arriving on every turn of the event loop, whether or not earlier ones are answered,
+    // as at a busy server: at most 3 000 of them.
+    const late: Promise<string>[] = [];
+    let closing: Promise<void> | undefined;
+    let closedWhileArriving = false;
+    for (let arrivals = 0; arrivals < 3000 && !closedWhileArriving; arrivals++) {
+      const answer = apiKeys.verify(arrivals % 2 ? metered.key : plain.key).then(
+        (result) => result.code,
+        (error: { code: string }) => error.code,
+      );
+      if (closing !== undefined) late.push(answer);
+      if (arrivals === 100) {
+        closing = apiKeys.close().then(() => {
+          closedWhileArriving = true;
+        });
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(closedWhileArriving).toBe(true);
+    expect(late.length).toBeGreaterThan(0);
+    expect(new Set(await Promise.all(late))).toEqual(new Set(['STORAGE_UNAVAILABLE']));
+  });
+
   it('closes once, however often and however soon it is called again', async () => {
     const { store, calls } = countCalls(createDrizzleStore({ url: testDatabase().url }));
     const apiKeys = createApiKeys({ storage: store });

@@ -302,13 +302,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
   function ready(): Promise<void> {
     // Once `close()` has begun, no open starts: one that began before is waited for by `close()`,
     // which then forgets it.
-    if (closing !== undefined && initializing === undefined) {
-      return Promise.reject(
-        new LatchkeyError('STORAGE_UNAVAILABLE', {
-          message: 'The API key storage was closed by apiKeys.close(); create a new instance.',
-        }),
-      );
-    }
+    if (closing !== undefined && initializing === undefined) return Promise.reject(closed());
     initializing ??= store.init().then(
       () => {
         initialized = true;
@@ -319,6 +313,12 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
       },
     );
     return initializing;
+  }
+
+  function closed(): LatchkeyError {
+    return new LatchkeyError('STORAGE_UNAVAILABLE', {
+      message: 'The API key storage was closed by apiKeys.close(); create a new instance.',
+    });
   }
 
   /** Runs a storage operation, turning any fault into `STORAGE_UNAVAILABLE`. */
@@ -334,6 +334,9 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
   const { verify, verifyCached, refund, forget, settle } = createVerifier({
     store,
     storage,
+    admit: () => {
+      if (closing !== undefined) throw closed();
+    },
     cache,
     hash,
     index: createKeyIndex(cryptoRandom),

@@ -39,6 +39,12 @@ export interface VerifierDependencies {
   store: KeyStore;
   /** Runs a storage operation, turning faults into `STORAGE_UNAVAILABLE`. */
   storage: <T>(operation: () => Promise<T>) => Promise<T>;
+  /**
+   * Throws `STORAGE_UNAVAILABLE` once `close()` has begun. A verification asks before it starts
+   * storage work of its own (a read, a spend), so that `close()`, which waits for the work under
+   * way, finishes however fast new calls arrive.
+   */
+  admit: () => void;
   /** Keyed by `index(key)`, never by the key itself. */
   cache: TtlCache<CachedKey>;
   hash: KeyHasher;
@@ -78,7 +84,7 @@ const NOT_FOUND: RejectedKey = Object.freeze({ valid: false, code: 'NOT_FOUND' }
  * adds the promise its API returns; `verifyCached` not even that).
  */
 export function createVerifier(deps: VerifierDependencies) {
-  const { store, storage, cache, hash, index, clock, limiter, recorder } = deps;
+  const { store, storage, admit, cache, hash, index, clock, limiter, recorder } = deps;
 
   // A result that spent something is a fresh object, so it can key its own receipt; the shared
   // frozen result of a key without limits spent nothing and has none.
@@ -157,8 +163,11 @@ export function createVerifier(deps: VerifierDependencies) {
       // A cache hit is a stored key, so the key is well-formed; anything else is checked before
       // it is hashed and storage is touched.
       if (keyIndex === undefined || !isWellFormed(key)) return MALFORMED;
+      admit();
       record = await load(hash(key), keyIndex);
       if (record === null) return NOT_FOUND;
+    } else if (record.usageLimited) {
+      admit(); // its spend is new storage work (after a read, the spend is part of the read's call)
     }
     const pass = check(record, options, now);
     if ('valid' in pass) return pass;
