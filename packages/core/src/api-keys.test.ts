@@ -624,8 +624,14 @@ describe('close', () => {
     const apiKeys = createApiKeys({
       storage: {
         ...store,
-        findByHash: async (hash) => (await later(), store.findByHash(hash)),
-        spendUsage: async (...spend) => (await later(), store.spendUsage(...spend)),
+        findByHash: async (hash) => {
+          await later();
+          return store.findByHash(hash);
+        },
+        spendUsage: async (...spend) => {
+          await later();
+          return store.spendUsage(...spend);
+        },
       },
       cache: { ttlMs: 0 },
     });
