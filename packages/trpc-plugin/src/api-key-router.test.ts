@@ -292,6 +292,70 @@ describe('apiKeyRouter over HTTP', () => {
     await unlimited.create({ name: 'b' });
   });
 
+  it('gives keys created through it the limits that limits() chooses, e.g. by plan', async () => {
+    const { apiKeys } = testApiKeys();
+    const t = initTRPC.context<{ plan: 'free' | 'pro' }>().create();
+    const asked: string[] = [];
+    const freeLimits = {
+      rateLimits: [{ limit: 5, windowMs: 60_000 }],
+      remaining: 2,
+      refill: { amount: 2, intervalMs: 24 * HOUR },
+    };
+    const { apiKeyRouter } = createApiKeyPlugin({
+      apiKeys,
+      userProcedure: t.procedure,
+      machineProcedure: t.procedure,
+      consumer: ({ ctx }) => ({ consumerId: `team_${ctx.plan}`, ownerId: 'user_1' }),
+      headers: () => null,
+      limits: async ({ ctx, consumerId }) => {
+        asked.push(consumerId);
+        // Only the limits are taken, never a consumer from the answer.
+        return ctx.plan === 'free' ? { ...freeLimits, consumerId: 'team_pro' } : {};
+      },
+    });
+    const router = t.router({ apiKeys: apiKeyRouter });
+    const free = router.createCaller({ plan: 'free' }).apiKeys;
+    const pro = router.createCaller({ plan: 'pro' }).apiKeys;
+
+    const freeKey = await free.create({ name: 'f' });
+    expect(freeKey.apiKey).toMatchObject({
+      consumerId: 'team_free',
+      rateLimits: [{ name: 'default', limit: 5, windowMs: 60_000, per: 'key' }],
+      remaining: 2,
+      refill: freeLimits.refill,
+    });
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push((await apiKeys.verify(freeKey.key)).code);
+    expect(codes).toEqual(['VALID', 'VALID', 'USAGE_EXCEEDED']);
+    const proKey = await pro.create({ name: 'p' });
+    expect(proKey.apiKey).toMatchObject({ rateLimits: [], remaining: null, refill: null });
+    // A roll keeps the key's limits, without asking again.
+    const rolled = await free.roll({ id: freeKey.apiKey.id });
+    expect(rolled.apiKey).toMatchObject({ rateLimits: freeKey.apiKey.rateLimits, remaining: 0 });
+    expect(asked).toEqual(['team_free', 'team_pro']);
+  });
+
+  it('answers limits that core refuses with a 500 naming the option, and makes no key', async () => {
+    const { apiKeys } = testApiKeys();
+    const t = initTRPC.create();
+    const { apiKeyRouter } = createApiKeyPlugin({
+      apiKeys,
+      userProcedure: t.procedure,
+      machineProcedure: t.procedure,
+      consumer: () => ({ consumerId: 'team_a', ownerId: 'user_1' }),
+      headers: () => null,
+      limits: () => ({ remaining: -1 }),
+    });
+    const caller = t.router({ apiKeys: apiKeyRouter }).createCaller({}).apiKeys;
+    await expect(caller.create({ name: 'k' })).rejects.toMatchObject({
+      code: 'INTERNAL_SERVER_ERROR',
+      message: expect.stringContaining('`limits` option'),
+    });
+    // A user's own bad input is still theirs to fix: 400.
+    await expect(caller.create({ name: '' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect((await apiKeys.list({ consumerId: 'team_a' })).items).toEqual([]);
+  });
+
   it('is behind the host’s user procedure', async () => {
     const { apiKeys } = testApiKeys();
     const { url } = await serve(hostApp(apiKeys));

@@ -1,4 +1,4 @@
-import { type ApiKeys, LatchkeyError } from '@latchkey/core';
+import { type ApiKeys, isLatchkeyError, type KeyLimitsInput, LatchkeyError } from '@latchkey/core';
 import { TRPCError } from '@trpc/server';
 import type { HostContext, HostProcedure } from './host-procedure.js';
 import { callCore, toRouterError } from './router-error.js';
@@ -23,6 +23,12 @@ export interface ApiKeyRouterOptions<
         consumerId: string;
       }) => boolean | Promise<boolean>)
     | undefined;
+  limits:
+    | ((opts: {
+        ctx: HostContext<TContext, TMeta, TContextOverrides>;
+        consumerId: string;
+      }) => KeyLimitsInput | Promise<KeyLimitsInput>)
+    | undefined;
   /** The most live keys a consumer may have; `null` for no limit. */
   maxKeysPerConsumer: number | null;
 }
@@ -33,7 +39,7 @@ export function buildApiKeyRouter<
   TMeta,
   TContextOverrides extends object,
 >(options: ApiKeyRouterOptions<P, TContext, TMeta, TContextOverrides>): ApiKeyRouter<P, TMeta> {
-  const { apiKeys, consumer, authorize, maxKeysPerConsumer } = options;
+  const { apiKeys, consumer, authorize, limits, maxKeysPerConsumer } = options;
   const keyLimit = maxKeysPerConsumer === null ? {} : { maxLiveKeys: maxKeysPerConsumer };
   const inputs = routerInputs(apiKeys.permissions);
 
@@ -77,11 +83,27 @@ export function buildApiKeyRouter<
 
     create: scoped('create')
       .input(inputs.create)
-      .mutation(({ ctx, input }) => {
+      .mutation(async ({ ctx, input }) => {
         const { consumerId, ownerId } = ctx.apiKeyScope;
-        return callCore(() =>
-          apiKeys.create({ ...input, ...keyLimit, consumerId, ownerId, actorId: ownerId }),
-        );
+        // The host's context is all there, with our scope on top: what `limits` is typed to take.
+        const hostCtx = ctx as unknown as HostContext<TContext, TMeta, TContextOverrides>;
+        const chosen = await limits?.({ ctx: hostCtx, consumerId });
+        // Only the limits are taken from the host's answer: never a consumer or owner.
+        const { rateLimits, remaining, refill } = chosen ?? {};
+        try {
+          return await apiKeys.create({
+            ...input,
+            rateLimits,
+            remaining,
+            refill,
+            ...keyLimit,
+            consumerId,
+            ownerId,
+            actorId: ownerId,
+          });
+        } catch (error) {
+          throw isHostLimitsError(error) ? badLimits(error) : toRouterError(error);
+        }
       }),
 
     update: scoped('update')
@@ -125,6 +147,25 @@ export function buildApiKeyRouter<
         callCore(() => apiKeys.usage(id, { days, consumerId: ctx.apiKeyScope.consumerId })),
       ),
   };
+}
+
+const LIMIT_FIELDS: ReadonlySet<unknown> = new Set(['rateLimits', 'remaining', 'refill']);
+
+/** Core refused the limits: they came from the host's `limits` option, since input has none. */
+function isHostLimitsError(error: unknown): error is LatchkeyError {
+  return (
+    isLatchkeyError(error) &&
+    error.code === 'INVALID_INPUT' &&
+    (error.issues ?? []).some((issue) => LIMIT_FIELDS.has(issue.path[0]))
+  );
+}
+
+function badLimits(error: LatchkeyError): TRPCError {
+  return new TRPCError({
+    code: 'INTERNAL_SERVER_ERROR',
+    message: `Latchkey: the \`limits\` option returned limits that core refuses: ${error.message}`,
+    cause: error,
+  });
 }
 
 /**

@@ -1,4 +1,9 @@
-import { type ApiKeys, type RequestKeyOptions, resolveKeyOptions } from '@latchkey/core';
+import {
+  type ApiKeys,
+  type KeyLimitsInput,
+  type RequestKeyOptions,
+  resolveKeyOptions,
+} from '@latchkey/core';
 import { buildApiKeyRouter } from './api-key-router.js';
 import type {
   ApiKeyMiddleware,
@@ -45,6 +50,17 @@ export interface ApiKeyPluginOptions<
     action: ApiKeyAction;
     consumerId: string;
   }) => boolean | Promise<boolean>;
+  /**
+   * The limits of each key created through the router, chosen by you, e.g. by the consumer's plan:
+   * `rateLimits`, `remaining` and `refill`, as core's `create` takes them (users never set limits
+   * themselves). A rolled key keeps its limits; change them for existing keys with core's `update`.
+   * Default: none of the key's own, so only `createApiKeys`'s `rateLimits` apply. Limits that core
+   * refuses are a 500 naming this option, and no key is made.
+   */
+  limits?: (opts: {
+    ctx: HostContext<TContext, TMeta, TUserContextOverrides>;
+    consumerId: string;
+  }) => KeyLimitsInput | Promise<KeyLimitsInput>;
   /**
    * The most live keys (neither revoked nor expired) a consumer may have; `create` beyond it is
    * `FORBIDDEN` (`KEY_LIMIT_REACHED`). A roll is not refused: its old key, in its grace period, is
@@ -114,6 +130,7 @@ export function createApiKeyPlugin<
       userProcedure: options.userProcedure,
       consumer: options.consumer,
       authorize: options.authorize,
+      limits: options.limits,
       maxKeysPerConsumer: checkedKeyLimit(options.maxKeysPerConsumer),
     }),
     ...buildKeyProcedures({
