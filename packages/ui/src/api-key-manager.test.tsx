@@ -311,6 +311,40 @@ test('a failed Load more keeps the keys shown, and says why next to the button t
   expect(screen.queryByRole('button', { name: /Load more|Try again/ })).toBeNull();
 });
 
+test("a key's own limits are described in words above its usage", async () => {
+  const server = await startTestServer('member');
+  const { session } = server;
+  await server.apiKeys.create({
+    name: 'Metered',
+    consumerId: session.teamId,
+    ownerId: session.userId,
+    rateLimits: [
+      { limit: 60, windowMs: 60_000 },
+      { name: 'exports', limit: 1, windowMs: 15 * 60_000, per: 'consumer' },
+    ],
+    remaining: 1000,
+    refill: { amount: 1000, intervalMs: 24 * HOUR },
+  });
+  await arrangeKey(server, 'Unlimited');
+  const user = userEvent.setup({ delay: null });
+  renderWithClient(<ApiKeyManager />, server.url);
+
+  await user.click(await screen.findByRole('button', { name: 'Usage of Metered' }));
+  const limits = await screen.findByRole('list', { name: 'Limits of this key' });
+  expect(
+    within(limits)
+      .getAllByRole('listitem')
+      .map((item) => item.textContent),
+  ).toEqual([
+    '60 calls per minute',
+    '1 call per 15 minutes for “exports”, shared with the other keys',
+    '1,000 uses left, refilled to 1,000 every day',
+  ]);
+  await user.click(screen.getByRole('button', { name: 'Usage of Unlimited' }));
+  await screen.findByRole('button', { name: 'Usage of Unlimited', expanded: true });
+  expect(screen.queryByRole('list', { name: 'Limits of this key' })).toBeNull();
+});
+
 test("a key's usage is fetched once its row's Usage button is pressed, with today's counts", async () => {
   const server = await startTestServer('member'); // looking is enough: members may read usage
   const { key } = await arrangeKey(server, 'Billing sync');

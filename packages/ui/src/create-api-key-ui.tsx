@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react';
 import { ApiKeyManagerView, type ApiKeyManagerViewProps } from './api-key-manager.js';
+import { KeyLimits } from './key-limits.js';
 import { KeyUsageChart } from './key-usage-chart.js';
 import type { ApiKeyRouterHooks } from './types.js';
 import {
@@ -67,7 +68,12 @@ export function createApiKeyUI<P extends string>(router: ApiKeyRouterHooks<P>): 
     return (
       <ApiKeyManagerView
         manager={manager}
-        renderUsage={(apiKey) => <KeyUsage id={apiKey.id} days={usageDays} />}
+        renderUsage={(apiKey) => (
+          <>
+            <KeyLimits apiKey={apiKey} />
+            <KeyUsage id={apiKey.id} days={usageDays} />
+          </>
+        )}
         {...props}
       />
     );

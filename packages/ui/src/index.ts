@@ -7,6 +7,7 @@ export {
 } from './create-api-key-ui.js';
 export { CreateKeyDialog, type CreateKeyDialogProps } from './create-key-dialog.js';
 export { errorMessage } from './error-message.js';
+export { KeyLimits, type KeyLimitsProps } from './key-limits.js';
 export { KeyStatus, type KeyStatusProps } from './key-status.js';
 export { KeyTable, type KeyTableProps } from './key-table.js';
 export { KeyUsageChart, type KeyUsageChartProps } from './key-usage-chart.js';

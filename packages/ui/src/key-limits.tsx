@@ -1,0 +1,53 @@
+import type { ApiKey } from '@latchkey/core';
+import type { ComponentProps } from 'react';
+
+export type KeyLimitsProps = Omit<ComponentProps<'ul'>, 'children'> & {
+  /** The key whose own limits are described (not the defaults of `createApiKeys`). */
+  apiKey: Pick<ApiKey, 'rateLimits' | 'remaining' | 'refill'>;
+};
+
+const UNITS: readonly [string, number][] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+];
+
+/** A span of time in the largest unit it is a whole number of: "minute", "15 minutes". */
+function span(ms: number): string {
+  for (const [unit, size] of UNITS) {
+    if (ms % size === 0) return ms === size ? unit : `${(ms / size).toLocaleString()} ${unit}s`;
+  }
+  return `${ms.toLocaleString()} ms`;
+}
+
+const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * A key's own limits in words, e.g. "60 calls per minute" and "940 uses left, refilled to 1,000
+ * every day"; nothing for a key without any. As of when the key was read: `remaining` moves with
+ * every call.
+ */
+export function KeyLimits({ apiKey, ...props }: KeyLimitsProps) {
+  const lines = apiKey.rateLimits.map((limit) => {
+    const named = limit.name === 'default' ? '' : ` for “${limit.name}”`;
+    const shared = limit.per === 'consumer' ? ', shared with the other keys' : '';
+    return `${plural(limit.limit, 'call')} per ${span(limit.windowMs)}${named}${shared}`;
+  });
+  if (apiKey.remaining !== null) {
+    const { refill } = apiKey;
+    const refilled =
+      refill === null
+        ? ''
+        : `, refilled to ${refill.amount.toLocaleString()} every ${span(refill.intervalMs)}`;
+    lines.push(`${plural(apiKey.remaining, 'use')} left${refilled}`);
+  }
+  if (lines.length === 0) return null;
+  return (
+    <ul data-latchkey="" data-slot="key-limits" aria-label="Limits of this key" {...props}>
+      {lines.map((line) => (
+        <li key={line}>{line}</li>
+      ))}
+    </ul>
+  );
+}
