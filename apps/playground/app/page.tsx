@@ -24,7 +24,7 @@ export default async function HomePage() {
             <li key={demo.id}>
               <strong>{demo.name}</strong>
               <br />
-              {demo.teamName}, {demo.role}
+              {demo.teamName} ({demo.plan} plan), {demo.role}
               <form action={signIn}>
                 <input type="hidden" name="userId" value={demo.id} />
                 <button type="submit" className="primary">

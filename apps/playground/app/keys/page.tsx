@@ -12,6 +12,12 @@ export default async function KeysPage() {
         Keys act for the team <code>{user.teamId}</code>. This page is one component,{' '}
         <code>&lt;ApiKeyManager /&gt;</code>, over the app’s tRPC router.
       </p>
+      {user.plan === 'free' ? (
+        <p>
+          Your team is on the free plan: each new key may make 10 calls a minute and 100 a day (the
+          plugin’s <code>limits</code> option). A key’s Usage button shows what it has left.
+        </p>
+      ) : null}
       <KeysScreen />
     </>
   );

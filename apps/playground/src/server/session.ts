@@ -11,12 +11,35 @@ export interface DemoUser {
   teamName: string;
   /** Admins manage keys; members may only look (the plugin's `authorize` hook). */
   role: 'admin' | 'member';
+  /** The team's plan: a free team's new keys get limits of their own (the plugin's `limits` hook). */
+  plan: 'free' | 'pro';
 }
 
 export const DEMO_USERS: readonly DemoUser[] = [
-  { id: 'user_alice', name: 'Alice', teamId: 'team_acme', teamName: 'Acme Inc.', role: 'admin' },
-  { id: 'user_bob', name: 'Bob', teamId: 'team_acme', teamName: 'Acme Inc.', role: 'member' },
-  { id: 'user_carol', name: 'Carol', teamId: 'team_globex', teamName: 'Globex', role: 'admin' },
+  {
+    id: 'user_alice',
+    name: 'Alice',
+    teamId: 'team_acme',
+    teamName: 'Acme Inc.',
+    role: 'admin',
+    plan: 'pro',
+  },
+  {
+    id: 'user_bob',
+    name: 'Bob',
+    teamId: 'team_acme',
+    teamName: 'Acme Inc.',
+    role: 'member',
+    plan: 'pro',
+  },
+  {
+    id: 'user_carol',
+    name: 'Carol',
+    teamId: 'team_globex',
+    teamName: 'Globex',
+    role: 'admin',
+    plan: 'free',
+  },
 ];
 
 export const SESSION_COOKIE = 'playground_session';

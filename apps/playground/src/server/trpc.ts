@@ -28,6 +28,13 @@ export const userProcedure = t.procedure.use(({ ctx, next }) => {
 
 const READ_ONLY = new Set<ApiKeyAction>(['config', 'list', 'get', 'auditLog', 'usage']);
 
+/** What each new key of a team on the free plan may do: the app decides, never the user. */
+export const FREE_PLAN_LIMITS = {
+  rateLimits: [{ limit: 10, windowMs: 60_000 }],
+  remaining: 100,
+  refill: { amount: 100, intervalMs: 24 * 60 * 60 * 1000 },
+};
+
 export const { apiKeyRouter, keyProcedure, requirePermissions } = createApiKeyPlugin({
   apiKeys,
   userProcedure,
@@ -35,6 +42,8 @@ export const { apiKeyRouter, keyProcedure, requirePermissions } = createApiKeyPl
   consumer: ({ ctx }) => ({ consumerId: ctx.user.teamId, ownerId: ctx.user.id }),
   // Members may look at their team's keys; only admins may create, change, revoke or roll them.
   authorize: ({ ctx, action }) => ctx.user.role === 'admin' || READ_ONLY.has(action),
+  // Keys of free teams get limits of their own; a roll keeps them.
+  limits: ({ ctx }) => (ctx.user.plan === 'free' ? FREE_PLAN_LIMITS : {}),
   headers: ({ ctx }) => ctx.headers,
   url: ({ ctx }) => ctx.url,
   responseHeaders: ({ ctx }) => ctx.resHeaders,
