@@ -563,7 +563,8 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
           message: 'An expired key cannot be rolled; create a new key instead.',
         });
       }
-      const oldExpiresAt = Math.min(old.expiresAt ?? Number.POSITIVE_INFINITY, now + gracePeriodMs);
+      const graceEndsAt = now + gracePeriodMs;
+      const oldExpiresAt = Math.min(old.expiresAt ?? Number.POSITIVE_INFINITY, graceEndsAt);
       return withFreshKey(async (fresh) => {
         const row: ApiKeyRow = {
           ...old,
@@ -577,14 +578,9 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
           replacedById: null,
           budgetKeyId: null,
         };
-        const changes = {
-          expiresAt: oldExpiresAt,
-          replacedById: row.id,
-          budgetKeyId: row.id,
-          updatedAt: now,
-        };
+        const changes = { replacedById: row.id, budgetKeyId: row.id, updatedAt: now };
         const outcome = await storage(() =>
-          store.replaceKey(old.id, scope, changes, row, [
+          store.replaceKey(old.id, scope, changes, graceEndsAt, row, [
             event(old, 'rolled', now, actorId, {
               newKeyId: row.id,
               gracePeriodMs,
@@ -604,7 +600,16 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
         return {
           key: fresh.key,
           apiKey: toApiKey<P>(outcome, now),
-          previous: toApiKey<P>({ ...old, ...changes }, now),
+          // The old key's expiry as stored: the new key's (the old one's as the roll committed),
+          // or the end of the grace period if that comes first.
+          previous: toApiKey<P>(
+            {
+              ...old,
+              ...changes,
+              expiresAt: Math.min(outcome.expiresAt ?? Number.POSITIVE_INFINITY, graceEndsAt),
+            },
+            now,
+          ),
         };
       });
     },

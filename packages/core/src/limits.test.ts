@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from '@libsql/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDrizzleStore } from './storage/drizzle-store.js';
-import { base, countCalls, manualClock, setup } from './test-support/fixtures.js';
+import { base, countCalls, manualClock, setup, testDatabase } from './test-support/fixtures.js';
 import { tempDatabase } from './test-support/temp-database.js';
 
 const MINUTE = 60_000;
@@ -283,6 +283,29 @@ describe('usage limits', () => {
     const results = [];
     for (let i = 0; i < 10; i++) results.push(await apiKeys.verify(i % 2 ? second.key : first.key));
     expect(results.filter((result) => result.valid)).toHaveLength(3);
+  });
+
+  it('an expiry set while a roll commits is kept, on the new key and on the old one', async () => {
+    const store = createDrizzleStore({ url: testDatabase().url });
+    // The update lands after the roll has read the old key and before it writes.
+    let beforeReplace: (() => Promise<unknown>) | undefined;
+    const { apiKeys, clock } = setup({
+      storage: {
+        ...store,
+        replaceKey: async (...replacing) => {
+          await beforeReplace?.();
+          return store.replaceKey(...replacing);
+        },
+      },
+    });
+    const { apiKey } = await apiKeys.create({ ...base, name: 'a' }); // no expiry when read
+    const soon = clock.now() + 10_000; // before the grace period ends
+    beforeReplace = () => apiKeys.update(apiKey.id, { expiresAt: soon });
+    const rolled = await apiKeys.roll(apiKey.id, { gracePeriodMs: MINUTE });
+    expect(rolled.apiKey.expiresAt).toBe(soon);
+    expect(rolled.previous.expiresAt).toBe(soon);
+    expect((await apiKeys.get(apiKey.id))?.expiresAt).toBe(soon);
+    expect((await apiKeys.get(rolled.apiKey.id))?.expiresAt).toBe(soon);
   });
 
   it('an update during a roll is on the new key, or refused: never lost', async () => {

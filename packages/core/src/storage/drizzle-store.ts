@@ -141,7 +141,7 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
       return updated.length === 1 ? record : undefined;
     },
 
-    async replaceKey(oldId, filter, changes, newRow, newEvents) {
+    async replaceKey(oldId, filter, changes, expiresBy, newRow, newEvents) {
       const database = ready();
       try {
         const [replaced, , copied] = await database.batch([
@@ -152,6 +152,11 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
             .returning({ id: keys.id }),
           insertIfChanged(database, keys, newRow),
           copySettings(database, oldId, newRow.id),
+          // Only now that the new key has the old one's expiry: the old key's ends the grace period.
+          database
+            .update(keys)
+            .set({ expiresAt: sql`min(coalesce(${keys.expiresAt}, ${expiresBy}), ${expiresBy})` })
+            .where(and(eq(keys.id, oldId), eq(keys.replacedById, newRow.id))),
           ...newEvents.map((event) => insertIfChanged(database, events, event)),
           // Keys that spent from the old key (rolled before it, still in a grace period) spend
           // from the new one now, if there is one.
@@ -407,9 +412,9 @@ function budgetKeyId(id: Placeholder | string): SQL {
 }
 
 /**
- * Copies the settings of a roll's old key to its new one as they are when the roll commits (not as
- * they were read before it), so that a change or a spend in between is not lost; `expiresAt` stays
- * the new key's own, since the roll has just shortened the old key's. The new row, or none.
+ * Copies the settings and expiry of a roll's old key to its new one as they are when the roll
+ * commits (not as they were read before it), so that a change or a spend in between is not lost.
+ * The new row, or none.
  */
 function copySettings(database: LibSQLDrizzle, oldId: string, newId: string) {
   const fromOld = (column: { name: string }) =>
@@ -418,6 +423,7 @@ function copySettings(database: LibSQLDrizzle, oldId: string, newId: string) {
     .update(keys)
     .set({
       name: fromOld(keys.name),
+      expiresAt: fromOld(keys.expiresAt),
       permissions: fromOld(keys.permissions),
       metadata: fromOld(keys.metadata),
       enabled: fromOld(keys.enabled),

@@ -107,15 +107,17 @@ export interface KeyStore {
   ): Promise<ApiKeyRow | undefined>;
   /**
    * Replaces an unrevoked, not yet replaced key: applies `changes` to the old key and inserts the new
-   * one, with its settings (not its expiry) as the old key has them when this commits, and both
-   * events. The new row when done; `'not-found'` when the old key no longer qualifies;
-   * `'hash-taken'` when the new key's hash or id exists. Nothing is written unless done.
+   * one, with its settings and expiry as the old key has them when this commits, and both events;
+   * the old key then expires at `expiresBy`, or at its own expiry if that comes first. The new row
+   * when done; `'not-found'` when the old key no longer qualifies; `'hash-taken'` when the new
+   * key's hash or id exists. Nothing is written unless done.
    * From then on, spending and refunding the old key's uses act on the new key's `remaining`.
    */
   replaceKey(
     oldId: string,
     filter: KeyFilter,
     changes: KeyChanges,
+    expiresBy: number,
     newRow: ApiKeyRow,
     events: AuditEventRow[],
   ): Promise<ApiKeyRow | 'not-found' | 'hash-taken'>;
