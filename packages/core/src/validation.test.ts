@@ -43,6 +43,11 @@ describe('bad input is rejected with a clear error and writes nothing', () => {
       { ...create, metadata: { u: [1, undefined] } },
       'metadata',
     ],
+    [
+      'metadata with a hole in a list',
+      { ...create, metadata: { u: Object.assign(new Array(3), { 0: 1, 2: 3 }) } },
+      'metadata',
+    ],
     ['metadata with a Date', { ...create, metadata: { d: new Date() } }, 'metadata'],
     ['metadata with a bigint', { ...create, metadata: { b: 1n } }, 'metadata'],
     [

@@ -126,11 +126,16 @@ function metadataProblem(metadata: object): string | undefined {
     if (depth > MAX_METADATA_DEPTH) {
       return `Metadata must be at most ${MAX_METADATA_DEPTH} levels deep.`;
     }
-    const isArray = Array.isArray(value);
+    if (Array.isArray(value)) {
+      // Every index, holes included: JSON would turn a hole or `undefined` into `null`, so both
+      // are refused (a whole number of indices: the size check above bounds the length).
+      for (let i = 0; i < value.length; i++) pending.push([value[i], depth + 1]);
+      continue;
+    }
     for (const [key, child] of Object.entries(value as object)) {
       // A property left `undefined` (an optional field spread in) is dropped, as JSON and tRPC
-      // over HTTP drop it; in an array it would turn into `null`, so it is refused there.
-      if (child === undefined && !isArray) continue;
+      // over HTTP drop it.
+      if (child === undefined) continue;
       // JSON.parse makes `__proto__` an ordinary key, which most code reading it back would not.
       if (key === '__proto__') return 'Metadata keys must not be `__proto__`.';
       if (!isUnicode(key)) return 'Metadata keys must be well-formed Unicode.';
