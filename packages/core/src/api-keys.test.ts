@@ -660,6 +660,40 @@ describe('close', () => {
     expect(new Set(await Promise.all(late))).toEqual(new Set(['STORAGE_UNAVAILABLE']));
   });
 
+  it('counts every call it answered, however many arrive during its last flush', async () => {
+    const database = testDatabase();
+    const store = createDrizzleStore({ url: database.url });
+    const apiKeys = createApiKeys({
+      storage: {
+        ...store,
+        recordUsage: async (batch) => {
+          await new Promise((resolve) => setTimeout(resolve, 20)); // a slow write
+          return store.recordUsage(batch);
+        },
+      },
+    });
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a' });
+    let valid = 0;
+    let closed = false;
+    const verifyOnce = async () => {
+      const result = await apiKeys.verify(key).catch(() => undefined);
+      if (result?.valid) valid++;
+    };
+    await verifyOnce(); // the key is cached from here on
+    const closing = apiKeys.close().then(() => {
+      closed = true;
+    });
+    while (!closed) {
+      await verifyOnce();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await closing;
+    const reader = createApiKeys({ database: { url: database.url } });
+    const { days } = await reader.usage(apiKey.id, { days: 1 });
+    expect(days[0]?.counts.VALID).toBe(valid);
+    await reader.close();
+  });
+
   it('closes once, however often and however soon it is called again', async () => {
     const { store, calls } = countCalls(createDrizzleStore({ url: testDatabase().url }));
     const apiKeys = createApiKeys({ storage: store });

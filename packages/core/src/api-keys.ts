@@ -680,9 +680,11 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
       // Once: a second call, even during the first, waits for the same shutdown.
       closing ??= (async () => {
         await settle();
+        // From here every call misses the cache and is refused (`admit`), so none is answered
+        // after the last flush and left uncounted.
+        cache.clear();
         await recorder.flush();
         recorder.stop();
-        cache.clear();
         // An open still under way would otherwise finish after this and leave storage open.
         await initializing?.catch(() => undefined);
         initialized = false;

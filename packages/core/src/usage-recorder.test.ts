@@ -1,5 +1,5 @@
 import { createClient } from '@libsql/client';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { base, setup } from './test-support/fixtures.js';
 
 describe('the usage recorder', () => {
@@ -27,6 +27,23 @@ describe('the usage recorder', () => {
     expect(days[0]?.counts).toEqual({ VALID: 1 });
     await apiKeys.close();
     expect(reported).toHaveLength(1);
+  });
+
+  it('is quiet after close(): a late refund schedules no flush, which could only fail', async () => {
+    const reported: unknown[] = [];
+    const { apiKeys } = setup({ onBackgroundError: (error) => reported.push(error) });
+    const { key } = await apiKeys.create({ ...base, name: 'a' });
+    const result = await apiKeys.verify(key);
+    if (!result.valid) throw new Error('the key does not verify');
+    await apiKeys.close();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    await apiKeys.refund(result); // e.g. a permission check that ran on as the server shut down
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(reported).toEqual([]);
   });
 
   it('nor the flush on its timer, which has no caller to reject to', async () => {

@@ -21,6 +21,7 @@ export class UsageRecorder {
   #pending = new Map<string, KeyUsage>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  #stopped = false;
   #dayStart = 0;
   #day = '';
   readonly #store: KeyStore;
@@ -63,7 +64,9 @@ export class UsageRecorder {
     return this.#flushing;
   }
 
+  /** For `close()`, after its last flush: no flush is scheduled again, since storage is closed. */
   stop(): void {
+    this.#stopped = true;
     this.#cancelTimer();
   }
 
@@ -107,6 +110,9 @@ export class UsageRecorder {
   }
 
   #schedule(): void {
+    // A refund after `close()` still counts, in memory only: a flush could only fail, again and
+    // again, on its timer.
+    if (this.#stopped) return;
     const timer = setTimeout(() => {
       this.#timer = undefined;
       void this.flush();
