@@ -580,18 +580,25 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
         };
         const changes = { replacedById: row.id, budgetKeyId: row.id, updatedAt: now };
         const outcome = await storage(() =>
-          store.replaceKey(old.id, scope, changes, graceEndsAt, row, [
-            event(old, 'rolled', now, actorId, {
-              newKeyId: row.id,
-              gracePeriodMs,
-              expiresAt: oldExpiresAt,
-            }),
-            event(row, 'created', now, actorId, {
-              name: row.name,
-              permissions: row.permissions,
-              rolledFromId: old.id,
-            }),
-          ]),
+          store.replaceKey(
+            old.id,
+            scope,
+            changes,
+            row,
+            [
+              event(old, 'rolled', now, actorId, {
+                newKeyId: row.id,
+                gracePeriodMs,
+                expiresAt: oldExpiresAt,
+              }),
+              event(row, 'created', now, actorId, {
+                name: row.name,
+                permissions: row.permissions,
+                rolledFromId: old.id,
+              }),
+            ],
+            graceEndsAt,
+          ),
         );
         // Revoked or rolled by someone else between our read and our write.
         if (outcome === 'not-found') throw alreadyRolled();

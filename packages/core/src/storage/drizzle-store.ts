@@ -141,7 +141,7 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
       return updated.length === 1 ? record : undefined;
     },
 
-    async replaceKey(oldId, filter, changes, expiresBy, newRow, newEvents) {
+    async replaceKey(oldId, filter, changes, newRow, newEvents, expiresBy) {
       const database = ready();
       try {
         const [replaced, , copied] = await database.batch([

@@ -117,9 +117,9 @@ export interface KeyStore {
     oldId: string,
     filter: KeyFilter,
     changes: KeyChanges,
-    expiresBy: number,
     newRow: ApiKeyRow,
     events: AuditEventRow[],
+    expiresBy: number,
   ): Promise<ApiKeyRow | 'not-found' | 'hash-taken'>;
   /** The unrevoked keys matching every given field of the filter. */
   findUnrevoked(filter: RevokeManyFilter): Promise<KeyRef[]>;
