@@ -1,6 +1,6 @@
-import { storageFailure } from '@latchkey/core';
+import { type KeyLimitsInput, LatchkeyError, storageFailure } from '@latchkey/core';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import { initTRPC } from '@trpc/server';
+import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
 import { createApiKeyPlugin } from './create-api-key-plugin.js';
@@ -338,21 +338,35 @@ describe('apiKeyRouter over HTTP', () => {
   it('answers limits that core refuses with a 500 naming the option, and makes no key', async () => {
     const { apiKeys } = testApiKeys();
     const t = initTRPC.create();
+    let answer: () => KeyLimitsInput = () => ({ remaining: -1 });
     const { apiKeyRouter } = createApiKeyPlugin({
       apiKeys,
       userProcedure: t.procedure,
       machineProcedure: t.procedure,
       consumer: () => ({ consumerId: 'team_a', ownerId: 'user_1' }),
       headers: () => null,
-      limits: () => ({ remaining: -1 }),
+      limits: () => answer(),
     });
     const caller = t.router({ apiKeys: apiKeyRouter }).createCaller({}).apiKeys;
-    await expect(caller.create({ name: 'k' })).rejects.toMatchObject({
-      code: 'INTERNAL_SERVER_ERROR',
-      message: expect.stringContaining('`limits` option'),
-    });
+    const refused = await caller.create({ name: 'k' }).catch((error: TRPCError) => error);
+    expect(refused).toMatchObject({ code: 'INTERNAL_SERVER_ERROR' });
+    expect((refused as TRPCError).message).toContain('`limits` option');
+    // What core refused is for the host's logs, not for the user.
+    expect((refused as TRPCError).message).not.toContain('remaining');
+    expect((refused as TRPCError).cause).toMatchObject({ code: 'INVALID_INPUT' });
     // A user's own bad input is still theirs to fix: 400.
     await expect(caller.create({ name: '' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    // What the hook throws is answered as anywhere else: its own tRPC error, or core's code.
+    answer = () => {
+      throw new TRPCError({ code: 'PAYMENT_REQUIRED', message: 'Choose a plan first.' });
+    };
+    await expect(caller.create({ name: 'k' })).rejects.toMatchObject({ code: 'PAYMENT_REQUIRED' });
+    answer = () => {
+      throw new LatchkeyError('STORAGE_UNAVAILABLE');
+    };
+    await expect(caller.create({ name: 'k' })).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+    });
     expect((await apiKeys.list({ consumerId: 'team_a' })).items).toEqual([]);
   });
 

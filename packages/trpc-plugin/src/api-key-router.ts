@@ -87,10 +87,10 @@ export function buildApiKeyRouter<
         const { consumerId, ownerId } = ctx.apiKeyScope;
         // The host's context is all there, with our scope on top: what `limits` is typed to take.
         const hostCtx = ctx as unknown as HostContext<TContext, TMeta, TContextOverrides>;
-        const chosen = await limits?.({ ctx: hostCtx, consumerId });
-        // Only the limits are taken from the host's answer: never a consumer or owner.
-        const { rateLimits, remaining, refill } = chosen ?? {};
         try {
+          // Only the limits are taken from the host's answer: never a consumer or owner.
+          const { rateLimits, remaining, refill } =
+            (await limits?.({ ctx: hostCtx, consumerId })) ?? {};
           return await apiKeys.create({
             ...input,
             rateLimits,
@@ -102,6 +102,7 @@ export function buildApiKeyRouter<
             actorId: ownerId,
           });
         } catch (error) {
+          if (error instanceof TRPCError) throw error; // the host's own answer, from `limits`
           throw isHostLimitsError(error) ? badLimits(error) : toRouterError(error);
         }
       }),
@@ -160,10 +161,11 @@ function isHostLimitsError(error: unknown): error is LatchkeyError {
   );
 }
 
+/** A 500 that names the option; what core refused stays in `cause`, for the host's logs only. */
 function badLimits(error: LatchkeyError): TRPCError {
   return new TRPCError({
     code: 'INTERNAL_SERVER_ERROR',
-    message: `Latchkey: the \`limits\` option returned limits that core refuses: ${error.message}`,
+    message: 'Latchkey: the `limits` option returned limits that core refuses (see the cause).',
     cause: error,
   });
 }
