@@ -155,7 +155,7 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
     await list.getByText('From the hooks').waitFor();
     expect((await call('/api/trpc/whoami', shown)).body.result.data.consumerId).toBe('team_globex');
 
-    // Globex is on the free plan: its new keys get 10 calls a minute of their own (`limits`), so
+    // Globex is on the free plan: its new keys get 10 calls a minute between them (`limits`), so
     // a burst is refused within its first minute (or its second, if the first ends during it).
     let valid = 1; // the call above
     let limited: Awaited<ReturnType<typeof call>> | undefined;
@@ -170,7 +170,7 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
     await page.goto(`${app.url}/keys`);
     await page.getByRole('button', { name: 'Usage of From the hooks' }).click();
     const limits = page.getByRole('list', { name: 'Limits of this key' });
-    await limits.getByText('10 calls per minute').waitFor();
+    await limits.getByText('10 calls per minute, shared with the other keys').waitFor();
     await limits.getByText(`${100 - valid} uses left, refilled to 100 every day`).waitFor();
 
     await page.goto(`${app.url}/try`);

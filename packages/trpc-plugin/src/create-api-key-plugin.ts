@@ -55,7 +55,9 @@ export interface ApiKeyPluginOptions<
    * `rateLimits`, `remaining` and `refill`, as core's `create` takes them (users never set limits
    * themselves). A rolled key keeps its limits; change them for existing keys with core's `update`.
    * Default: none of the key's own, so only `createApiKeys`'s `rateLimits` apply. Limits that core
-   * refuses are a 500 naming this option, and no key is made.
+   * refuses are a 500 naming this option, and no key is made. For a plan, give its rate
+   * `per: 'consumer'` (a key's own limit replaces an app-wide one of the same name), and know that
+   * `remaining` is per key: more keys, more uses.
    */
   limits?: (opts: {
     ctx: HostContext<TContext, TMeta, TUserContextOverrides>;

@@ -14,8 +14,9 @@ export default async function KeysPage() {
       </p>
       {user.plan === 'free' ? (
         <p>
-          Your team is on the free plan: each new key may make 10 calls a minute and 100 a day (the
-          plugin’s <code>limits</code> option). A key’s Usage button shows what it has left.
+          Your team is on the free plan: its new keys may make 10 calls a minute between them, and
+          each 100 a day (the plugin’s <code>limits</code> option). A key’s Usage button shows its
+          limits and what it has left.
         </p>
       ) : null}
       <KeysScreen />

@@ -28,9 +28,13 @@ export const userProcedure = t.procedure.use(({ ctx, next }) => {
 
 const READ_ONLY = new Set<ApiKeyAction>(['config', 'list', 'get', 'auditLog', 'usage']);
 
-/** What each new key of a team on the free plan may do: the app decides, never the user. */
+/**
+ * The limits of each new key of a team on the free plan: the app decides, never the user. The rate
+ * is the team's (`per: 'consumer'`), so more keys do not mean more calls; it replaces the app-wide
+ * limit of the same name for these keys. `remaining` is each key's own budget of uses.
+ */
 export const FREE_PLAN_LIMITS = {
-  rateLimits: [{ limit: 10, windowMs: 60_000 }],
+  rateLimits: [{ limit: 10, windowMs: 60_000, per: 'consumer' as const }],
   remaining: 100,
   refill: { amount: 100, intervalMs: 24 * 60 * 60 * 1000 },
 };
