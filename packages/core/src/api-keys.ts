@@ -331,7 +331,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     }
   }
 
-  const { verify, verifyCached, refund, forget, settle } = createVerifier({
+  const { verify, verifyCached, refund, forget, settle, carryRateLimits } = createVerifier({
     store,
     storage,
     admit: () => {
@@ -604,6 +604,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
         if (outcome === 'not-found') throw alreadyRolled();
         if (outcome === 'hash-taken') return undefined;
         forget([old]);
+        carryRateLimits(old, row.id);
         return {
           key: fresh.key,
           apiKey: toApiKey<P>(outcome, now),

@@ -57,6 +57,13 @@ export class FixedWindowRateLimiter {
     }
   }
 
+  /** Starts `to`'s counter where `from`'s is (same window, same units used), unless it has one. */
+  carry(from: string, to: string): void {
+    const window = this.#windows.get(from);
+    if (window === undefined || this.#windows.has(to)) return;
+    this.#windows.set(to, { start: window.start, used: window.used });
+  }
+
   get size(): number {
     return this.#windows.size;
   }

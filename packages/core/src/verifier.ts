@@ -337,7 +337,23 @@ export function createVerifier(deps: VerifierDependencies) {
     );
   }
 
-  return { verify, verifyCached, refund, forget, settle };
+  /**
+   * After a roll: the new key's per-key counters start where the old key's are, in this process,
+   * so that rolling does not start the window afresh (the old key counts on them from now on).
+   */
+  function carryRateLimits(
+    old: Pick<VerifiableKeyRow, 'id' | 'consumerId' | 'rateLimits'>,
+    newId: string,
+  ): void {
+    const before = effectiveRateLimits(old, old.id, deps.defaultRateLimits);
+    const after = effectiveRateLimits(old, newId, deps.defaultRateLimits);
+    for (const [name, { subject }] of before) {
+      const moved = after.get(name)?.subject;
+      if (moved !== undefined && moved !== subject) limiter.carry(subject, moved);
+    }
+  }
+
+  return { verify, verifyCached, refund, forget, settle, carryRateLimits };
 }
 
 /** Where a call's rate-limit units went (counter and window), to give them back; none if none. */
@@ -349,22 +365,33 @@ function rateLimitSpent({ rateLimit, decision }: Pass): Receipt['rateLimit'] {
   };
 }
 
-function toCachedKey(
-  row: VerifiableKeyRow,
-  keyHash: string,
+/**
+ * A key's limits by name (its own over the defaults), each with the counter it spends from. A key
+ * in its grace period counts on the newest key of its rolls (`keyOwner`), as it spends its budget.
+ */
+function effectiveRateLimits(
+  row: Pick<VerifiableKeyRow, 'consumerId' | 'rateLimits'>,
+  keyOwner: string,
   defaults: readonly RateLimit[],
-): CachedKey {
+): Map<string, { subject: string; limit: RateLimit }> {
   const rateLimits = new Map<string, { subject: string; limit: RateLimit }>();
   for (const limit of [...defaults, ...row.rateLimits]) {
-    // A key in its grace period counts on the newest key of its rolls, as it spends its budget:
-    // rolling a key never doubles its rate.
-    const owner = limit.per === 'consumer' ? row.consumerId : (row.budgetKeyId ?? row.id);
+    const owner = limit.per === 'consumer' ? row.consumerId : keyOwner;
     // One counter per owner, name and window: JSON, so that no two of them share a subject
     // (`org:1` + `x` against `org` + `1:x`), and keys of one consumer that define a shared limit
     // with different windows do not reset each other's counter.
     const subject = JSON.stringify([limit.per, owner, limit.name, limit.windowMs]);
     rateLimits.set(limit.name, { subject, limit });
   }
+  return rateLimits;
+}
+
+function toCachedKey(
+  row: VerifiableKeyRow,
+  keyHash: string,
+  defaults: readonly RateLimit[],
+): CachedKey {
+  const rateLimits = effectiveRateLimits(row, row.budgetKeyId ?? row.id, defaults);
   return {
     id: row.id,
     hash: keyHash,

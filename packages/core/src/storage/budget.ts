@@ -8,8 +8,11 @@
 export const KEY_WITH_BUDGET =
   'latchkey_keys k left join latchkey_keys b on b.id = k.budget_key_id';
 
-/** One of the budget's columns (`remaining` and the refill) as `KEY_WITH_BUDGET` gives it. */
-export function budgetColumn(column: 'remaining' | BudgetRefillColumn): string {
+/**
+ * One of the budget's columns (`remaining`, the refill, and the rate limits, whose counters the
+ * keys share too) as `KEY_WITH_BUDGET` gives it.
+ */
+export function budgetColumn(column: 'remaining' | 'rate_limits' | BudgetRefillColumn): string {
   return `(case when b.id is null then k.${column} else b.${column} end)`;
 }
 

@@ -317,12 +317,16 @@ const k = alias(keys, 'k');
 const b = alias(keys, 'b');
 const withBudget = eq(b.id, k.budgetKeyId);
 
+/** A key's rate limits, its budget key's once it was rolled: the two count on one counter. */
+const budgetRateLimits = sql`${sql.raw(budgetColumn('rate_limits'))}`.mapWith(k.rateLimits);
+
 /**
- * A key's record as its owner sees it: a rolled key's `remaining` and refill are its budget key's,
- * which are what limit it.
+ * A key's record as its owner sees it: a rolled key's rate limits, `remaining` and refill are its
+ * budget key's, which are what limit it.
  */
 const recordColumns = {
   ...getTableColumns(k),
+  rateLimits: budgetRateLimits,
   remaining: sql<number | null>`${sql.raw(budgetColumn('remaining'))}`,
   refillAmount: sql<number | null>`${sql.raw(budgetColumn('refill_amount'))}`,
   refillIntervalMs: sql<number | null>`${sql.raw(budgetColumn('refill_interval_ms'))}`,
@@ -346,7 +350,7 @@ function prepareFindByHash(db: LibSQLDrizzle) {
       enabled: k.enabled,
       expiresAt: k.expiresAt,
       revokedAt: k.revokedAt,
-      rateLimits: k.rateLimits,
+      rateLimits: budgetRateLimits,
       remaining: sql<number | null>`${sql.raw(budgetColumn('remaining'))}`,
       budgetKeyId: k.budgetKeyId,
     })

@@ -56,7 +56,8 @@ export async function openNativeKeyReader(
     db.pragma(`cache_size = -${READ_CACHE_KIB}`);
     statement = db.prepare(
       `select k.id, k.consumer_id, k.owner_id, k.name, k.permissions, k.metadata, k.enabled,
-         k.expires_at, k.revoked_at, k.rate_limits, ${budgetColumn('remaining')} as remaining,
+         k.expires_at, k.revoked_at, ${budgetColumn('rate_limits')} as rate_limits,
+         ${budgetColumn('remaining')} as remaining,
          k.budget_key_id
        from ${KEY_WITH_BUDGET} where k.hash = ? limit 1`,
     );
