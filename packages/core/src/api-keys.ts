@@ -564,7 +564,6 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
         });
       }
       const graceEndsAt = now + gracePeriodMs;
-      const oldExpiresAt = Math.min(old.expiresAt ?? Number.POSITIVE_INFINITY, graceEndsAt);
       return withFreshKey(async (fresh) => {
         const row: ApiKeyRow = {
           ...old,
@@ -586,10 +585,12 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
             changes,
             row,
             [
+              // The old key expires when the grace period ends, or sooner at its own expiry as the
+              // roll commits: which one only the stored key says, since an update may land between.
               event(old, 'rolled', now, actorId, {
                 newKeyId: row.id,
                 gracePeriodMs,
-                expiresAt: oldExpiresAt,
+                expiresBy: graceEndsAt,
               }),
               event(row, 'created', now, actorId, {
                 name: row.name,

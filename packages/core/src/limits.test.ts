@@ -315,6 +315,13 @@ describe('usage limits', () => {
     expect(rolled.previous.expiresAt).toBe(soon);
     expect((await apiKeys.get(apiKey.id))?.expiresAt).toBe(soon);
     expect((await apiKeys.get(rolled.apiKey.id))?.expiresAt).toBe(soon);
+    // The audit trail claims no expiry the key does not have: only when the grace period ends.
+    const { items } = await apiKeys.auditLog({ consumerId: base.consumerId, keyId: apiKey.id });
+    expect(items.find((event) => event.action === 'rolled')?.details).toEqual({
+      newKeyId: rolled.apiKey.id,
+      gracePeriodMs: MINUTE,
+      expiresBy: clock.now() + MINUTE,
+    });
   });
 
   it('an update during a roll is on the new key, or refused: never lost', async () => {
