@@ -46,6 +46,23 @@ const { apiKeyRouter, keyProcedure, requirePermissions } = createApiKeyPlugin({
     expectTypeOf(ctx.session).toEqualTypeOf<{ userId: string; teamId: string }>();
     return { consumerId: ctx.session.teamId, ownerId: ctx.session.userId };
   },
+  limits: ({ ctx, consumerId }) => {
+    // the same user context as `consumer`, and the consumer it chose
+    expectTypeOf(ctx.session).toEqualTypeOf<{ userId: string; teamId: string }>();
+    expectTypeOf(consumerId).toEqualTypeOf<string>();
+    return { rateLimits: [{ limit: 100, windowMs: 60_000, per: 'consumer' }], remaining: null };
+  },
+  headers: ({ ctx }) => ctx.headers,
+});
+
+// `limits` answers with core's limits, nothing else typed.
+createApiKeyPlugin({
+  apiKeys,
+  userProcedure: protectedProcedure,
+  machineProcedure: t.procedure,
+  consumer: ({ ctx }) => ({ consumerId: ctx.session.teamId, ownerId: ctx.session.userId }),
+  // @ts-expect-error a usage limit is a number of uses, not text
+  limits: () => ({ remaining: '100' }),
   headers: ({ ctx }) => ctx.headers,
 });
 
