@@ -44,6 +44,11 @@ describe('bad input is rejected with a clear error and writes nothing', () => {
       'metadata',
     ],
     [
+      'metadata with the longest list there is, made small by toJSON',
+      { ...create, metadata: { u: Object.assign(new Array(2 ** 32 - 1), { toJSON: () => [] }) } },
+      'metadata',
+    ],
+    [
       'metadata with a hole in a list',
       { ...create, metadata: { u: Object.assign(new Array(3), { 0: 1, 2: 3 }) } },
       'metadata',

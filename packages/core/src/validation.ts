@@ -65,6 +65,7 @@ export const reasonSchema = z
   .refine(isUnicode, { error: NOT_UNICODE });
 
 const utf8 = new TextEncoder();
+const METADATA_TOO_LARGE = `Metadata must be at most ${INPUT_LIMITS.metadataMaxBytes} bytes as JSON.`;
 /** Deep enough for any structured metadata; a bound, so that checking it never exhausts the stack. */
 const MAX_METADATA_DEPTH = 32;
 
@@ -91,10 +92,7 @@ export const metadataSchema = z.unknown().transform((value, ctx): JsonObject => 
     return z.NEVER;
   }
   if (utf8.encode(serialised).length > INPUT_LIMITS.metadataMaxBytes) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `Metadata must be at most ${INPUT_LIMITS.metadataMaxBytes} bytes as JSON.`,
-    });
+    ctx.addIssue({ code: 'custom', message: METADATA_TOO_LARGE });
     return z.NEVER;
   }
   // What is stored is the copy made from the JSON, which `toJSON` or a getter can make other than
@@ -127,8 +125,11 @@ function metadataProblem(metadata: object): string | undefined {
       return `Metadata must be at most ${MAX_METADATA_DEPTH} levels deep.`;
     }
     if (Array.isArray(value)) {
+      // Each element is at least a byte of JSON: a longer list (its JSON made small by `toJSON`)
+      // is refused before its indices are walked.
+      if (value.length > INPUT_LIMITS.metadataMaxBytes) return METADATA_TOO_LARGE;
       // Every index, holes included: JSON would turn a hole or `undefined` into `null`, so both
-      // are refused (a whole number of indices: the size check above bounds the length).
+      // are refused.
       for (let i = 0; i < value.length; i++) pending.push([value[i], depth + 1]);
       continue;
     }
