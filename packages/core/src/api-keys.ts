@@ -577,48 +577,52 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
           replacedById: null,
           budgetKeyId: null,
         };
-        const changes = { replacedById: row.id, budgetKeyId: row.id, updatedAt: now };
+        const changes = {
+          // The latest the old key may expire: the store caps its expiry as the roll commits.
+          expiresAt: Math.min(old.expiresAt ?? Number.POSITIVE_INFINITY, graceEndsAt),
+          replacedById: row.id,
+          budgetKeyId: row.id,
+          updatedAt: now,
+        };
         const outcome = await storage(() =>
-          store.replaceKey(
-            old.id,
-            scope,
-            changes,
-            row,
-            [
-              // The old key expires when the grace period ends, or sooner at its own expiry as the
-              // roll commits: which one only the stored key says, since an update may land between.
-              event(old, 'rolled', now, actorId, {
-                newKeyId: row.id,
-                gracePeriodMs,
-                expiresBy: graceEndsAt,
-              }),
-              event(row, 'created', now, actorId, {
-                name: row.name,
-                permissions: row.permissions,
-                rolledFromId: old.id,
-              }),
-            ],
-            graceEndsAt,
-          ),
+          store.replaceKey(old.id, scope, changes, row, [
+            // The old key expires when the grace period ends, or sooner at its own expiry as the
+            // roll commits: which one only the stored key says, since an update may land between.
+            event(old, 'rolled', now, actorId, {
+              newKeyId: row.id,
+              gracePeriodMs,
+              expiresBy: graceEndsAt,
+            }),
+            event(row, 'created', now, actorId, {
+              name: row.name,
+              permissions: row.permissions,
+              rolledFromId: old.id,
+            }),
+          ]),
         );
         // Revoked or rolled by someone else between our read and our write.
         if (outcome === 'not-found') throw alreadyRolled();
         if (outcome === 'hash-taken') return undefined;
+        // The old key as the roll left it: its settings as they were when it committed (which the
+        // new key copied, and an update may have changed since our read), its expiry capped.
+        const previous: ApiKeyRow = {
+          ...outcome,
+          id: old.id,
+          hash: old.hash,
+          start: old.start,
+          last4: old.last4,
+          createdAt: old.createdAt,
+          lastUsedAt: old.lastUsedAt,
+          rolledFromId: old.rolledFromId,
+          ...changes,
+          expiresAt: Math.min(outcome.expiresAt ?? Number.POSITIVE_INFINITY, changes.expiresAt),
+        };
         forget([old]);
-        carryRateLimits(old, row.id);
+        carryRateLimits(previous, row.id);
         return {
           key: fresh.key,
           apiKey: toApiKey<P>(outcome, now),
-          // The old key's expiry as stored: the new key's (the old one's as the roll committed),
-          // or the end of the grace period if that comes first.
-          previous: toApiKey<P>(
-            {
-              ...old,
-              ...changes,
-              expiresAt: Math.min(outcome.expiresAt ?? Number.POSITIVE_INFINITY, graceEndsAt),
-            },
-            now,
-          ),
+          previous: toApiKey<P>(previous, now),
         };
       });
     },

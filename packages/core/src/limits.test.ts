@@ -256,31 +256,38 @@ describe('usage limits', () => {
     });
   });
 
-  it('a roll neither resets nor multiplies the rate: old and new keys share one count and one limit', async () => {
-    const { apiKeys, clock } = setup();
-    const first = await apiKeys.create({
-      ...base,
-      name: 'a',
-      rateLimits: [{ limit: 4, windowMs: MINUTE }],
-    });
-    const valid = async (keys: string[], calls: number) => {
-      const results = await Promise.all(
-        Array.from({ length: calls }, (_, i) => apiKeys.verify(keys[i % keys.length] as string)),
-      );
-      return results.filter((result) => result.valid).length;
-    };
-    expect(await valid([first.key], 3)).toBe(3);
-    // Rolled twice in the same window: one unit is left between all three keys, not 4 each.
-    const second = await apiKeys.roll(first.apiKey.id, { gracePeriodMs: 10 * MINUTE });
-    const third = await apiKeys.roll(second.apiKey.id, { gracePeriodMs: 10 * MINUTE });
-    const all = [first.key, second.key, third.key];
-    expect(await valid(all, 9)).toBe(1);
-    // The new key's limit is the old keys' too: lowered, it binds all three in the next window.
-    clock.advance(MINUTE);
-    await apiKeys.update(third.apiKey.id, { rateLimits: [{ limit: 2, windowMs: MINUTE }] });
-    expect(await valid(all, 9)).toBe(2);
-    expect(await apiKeys.get(first.apiKey.id)).toMatchObject({ rateLimits: [{ limit: 2 }] });
-  });
+  // Read by the native reader from a file, and by drizzle's prepared statement from `:memory:`.
+  it.each([
+    ['a file', {}],
+    [':memory:', { database: { url: ':memory:' } }],
+  ])(
+    'a roll neither resets nor multiplies the rate: old and new keys share one count and one limit (%s)',
+    async (_, options) => {
+      const { apiKeys, clock } = setup(options);
+      const first = await apiKeys.create({
+        ...base,
+        name: 'a',
+        rateLimits: [{ limit: 4, windowMs: MINUTE }],
+      });
+      const valid = async (keys: string[], calls: number) => {
+        const results = await Promise.all(
+          Array.from({ length: calls }, (_, i) => apiKeys.verify(keys[i % keys.length] as string)),
+        );
+        return results.filter((result) => result.valid).length;
+      };
+      expect(await valid([first.key], 3)).toBe(3);
+      // Rolled twice in the same window: one unit is left between all three keys, not 4 each.
+      const second = await apiKeys.roll(first.apiKey.id, { gracePeriodMs: 10 * MINUTE });
+      const third = await apiKeys.roll(second.apiKey.id, { gracePeriodMs: 10 * MINUTE });
+      const all = [first.key, second.key, third.key];
+      expect(await valid(all, 9)).toBe(1);
+      // The new key's limit is the old keys' too: lowered, it binds all three in the next window.
+      clock.advance(MINUTE);
+      await apiKeys.update(third.apiKey.id, { rateLimits: [{ limit: 2, windowMs: MINUTE }] });
+      expect(await valid(all, 9)).toBe(2);
+      expect(await apiKeys.get(first.apiKey.id)).toMatchObject({ rateLimits: [{ limit: 2 }] });
+    },
+  );
 
   it('a limit set on the new key after a roll binds the old key too, cached or not', async () => {
     const { apiKeys } = setup();
@@ -294,22 +301,27 @@ describe('usage limits', () => {
     expect(results.filter((result) => result.valid)).toHaveLength(3);
   });
 
-  it('an expiry set while a roll commits is kept, on the new key and on the old one', async () => {
+  /** `setup()` whose rolls run `beforeReplace` after reading the old key, before writing. */
+  function rollingWithALateUpdate() {
     const store = createDrizzleStore({ url: testDatabase().url });
-    // The update lands after the roll has read the old key and before it writes.
-    let beforeReplace: (() => Promise<unknown>) | undefined;
-    const { apiKeys, clock } = setup({
+    const late: { beforeReplace?: () => Promise<unknown> } = {};
+    const fixtures = setup({
       storage: {
         ...store,
         replaceKey: async (...replacing) => {
-          await beforeReplace?.();
+          await late.beforeReplace?.();
           return store.replaceKey(...replacing);
         },
       },
     });
+    return { ...fixtures, late };
+  }
+
+  it('an expiry set while a roll commits is kept, on the new key and on the old one', async () => {
+    const { apiKeys, clock, late } = rollingWithALateUpdate();
     const { apiKey } = await apiKeys.create({ ...base, name: 'a' }); // no expiry when read
     const soon = clock.now() + 10_000; // before the grace period ends
-    beforeReplace = () => apiKeys.update(apiKey.id, { expiresAt: soon });
+    late.beforeReplace = () => apiKeys.update(apiKey.id, { expiresAt: soon });
     const rolled = await apiKeys.roll(apiKey.id, { gracePeriodMs: MINUTE });
     expect(rolled.apiKey.expiresAt).toBe(soon);
     expect(rolled.previous.expiresAt).toBe(soon);
@@ -322,6 +334,41 @@ describe('usage limits', () => {
       gracePeriodMs: MINUTE,
       expiresBy: clock.now() + MINUTE,
     });
+  });
+
+  it('a rate limit changed while a roll commits is the one the new key carries on', async () => {
+    const { apiKeys, late } = rollingWithALateUpdate();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      rateLimits: [{ limit: 2, windowMs: MINUTE }],
+    });
+    const longer = [{ name: 'default', limit: 2, windowMs: 2 * MINUTE, per: 'key' as const }];
+    late.beforeReplace = async () => {
+      await apiKeys.update(apiKey.id, { rateLimits: longer });
+      await apiKeys.verify(key);
+      await apiKeys.verify(key);
+    };
+    const rolled = await apiKeys.roll(apiKey.id, { gracePeriodMs: MINUTE });
+    expect(rolled.previous.rateLimits).toEqual(longer);
+    expect(rolled.apiKey.rateLimits).toEqual(longer);
+    expect((await apiKeys.verify(rolled.key)).code).toBe('RATE_LIMITED');
+  });
+
+  it('a refund after a roll gives the unit back to the count the keys share', async () => {
+    const { apiKeys } = setup();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      rateLimits: [{ limit: 2, windowMs: MINUTE }],
+    });
+    const first = await apiKeys.verify(key);
+    await apiKeys.verify(key);
+    if (!first.valid) throw new Error('the key does not verify');
+    const rolled = await apiKeys.roll(apiKey.id, { gracePeriodMs: MINUTE });
+    await apiKeys.refund(first); // the call before the roll was refused after all
+    expect((await apiKeys.verify(rolled.key)).code).toBe('VALID');
+    expect((await apiKeys.verify(key)).code).toBe('RATE_LIMITED');
   });
 
   it('an update during a roll is on the new key, or refused: never lost', async () => {

@@ -57,11 +57,14 @@ export class FixedWindowRateLimiter {
     }
   }
 
-  /** Starts `to`'s counter where `from`'s is (same window, same units used), unless it has one. */
+  /**
+   * Makes `to` count on `from`'s window (unless it has one of its own): the two then share it, so
+   * a refund or a spend still made on `from` counts for `to` as well.
+   */
   carry(from: string, to: string): void {
     const window = this.#windows.get(from);
     if (window === undefined || this.#windows.has(to)) return;
-    this.#windows.set(to, { start: window.start, used: window.used });
+    this.#windows.set(to, window);
   }
 
   get size(): number {

@@ -22,7 +22,10 @@ export interface CachedKey {
   id: string;
   /** The stored hash, by which a change in this process finds the entry to drop. */
   hash: string;
-  /** Once rolled, the key whose `remaining` this one spends: a change to it drops this entry too. */
+  /**
+   * Once rolled, the key whose rate limits and `remaining` this one has: a change to it drops this
+   * entry too.
+   */
   budgetKeyId: string | null;
   consumerId: string;
   revokedAt: number | null;

@@ -141,8 +141,10 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
       return updated.length === 1 ? record : undefined;
     },
 
-    async replaceKey(oldId, filter, changes, newRow, newEvents, expiresBy) {
+    async replaceKey(oldId, filter, { expiresAt: expiresBy, ...changes }, newRow, newEvents) {
       const database = ready();
+      // The old key's expiry is capped only once the new key has copied it, below.
+      const cap = expiresBy ?? null;
       try {
         const [replaced, , copied] = await database.batch([
           database
@@ -155,7 +157,9 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
           // Only now that the new key has the old one's expiry: the old key's ends the grace period.
           database
             .update(keys)
-            .set({ expiresAt: sql`min(coalesce(${keys.expiresAt}, ${expiresBy}), ${expiresBy})` })
+            .set({
+              expiresAt: sql`coalesce(min(${keys.expiresAt}, ${cap}), ${keys.expiresAt}, ${cap})`,
+            })
             .where(and(eq(keys.id, oldId), eq(keys.replacedById, newRow.id))),
           ...newEvents.map((event) => insertIfChanged(database, events, event)),
           // Keys that spent from the old key (rolled before it, still in a grace period) spend

@@ -78,7 +78,7 @@ export interface KeyStore {
   init(): Promise<void>;
   /**
    * The verification read: one indexed lookup by hash, of the columns verification needs, with
-   * `remaining` read from the key's budget key once it was rolled (`budgetKeyId`).
+   * `rateLimits` and `remaining` read from the key's budget key once it was rolled (`budgetKeyId`).
    */
   findByHash(hash: string): Promise<VerifiableKeyRow | undefined>;
   findById(id: string): Promise<ApiKeyRow | undefined>;
@@ -96,8 +96,8 @@ export interface KeyStore {
   ): Promise<'inserted' | 'taken' | 'limit-reached'>;
   /**
    * Changes a key that is not revoked (and belongs to `filter.consumerId`, when given) and writes
-   * the event; the changed key's record as `findById` reads it (a rolled key's `remaining` is its
-   * budget key's), or `undefined` when no such key (nothing written).
+   * the event; the changed key's record as `findById` reads it (a rolled key's rate limits,
+   * `remaining` and refill are its budget key's), or `undefined` when no such key (nothing written).
    */
   updateKey(
     id: string,
@@ -107,10 +107,12 @@ export interface KeyStore {
   ): Promise<ApiKeyRow | undefined>;
   /**
    * Replaces an unrevoked, not yet replaced key: applies `changes` to the old key and inserts the new
-   * one, with its settings and expiry as the old key has them when this commits, and both events;
-   * the old key then expires at `expiresBy`, or at its own expiry if that comes first. The new row
-   * when done; `'not-found'` when the old key no longer qualifies; `'hash-taken'` when the new
-   * key's hash or id exists. Nothing is written unless done.
+   * one, with its settings and expiry as the old key has them when this commits, and both events.
+   * `changes.expiresAt` is the latest the old key may expire: a store that can should apply it
+   * after the copy, as a cap on the old key's expiry as it is then (one that sets it as it is is
+   * right unless an update lands during the roll). The new row when done; `'not-found'` when the
+   * old key no longer qualifies; `'hash-taken'` when the new key's hash or id exists. Nothing is
+   * written unless done.
    * From then on, spending and refunding the old key's uses act on the new key's `remaining`.
    */
   replaceKey(
@@ -119,7 +121,6 @@ export interface KeyStore {
     changes: KeyChanges,
     newRow: ApiKeyRow,
     events: AuditEventRow[],
-    expiresBy: number,
   ): Promise<ApiKeyRow | 'not-found' | 'hash-taken'>;
   /** The unrevoked keys matching every given field of the filter. */
   findUnrevoked(filter: RevokeManyFilter): Promise<KeyRef[]>;
