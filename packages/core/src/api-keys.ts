@@ -199,6 +199,8 @@ export interface UsageInput extends ScopeOptions {
 export interface ApiKeys<TPermission extends string = string> {
   readonly prefix: string;
   readonly permissions: readonly TPermission[];
+  /** The `rateLimits` option, as every key that sets no limit of the same name has them. */
+  readonly rateLimits: readonly RateLimit[];
   create(input: CreateApiKeyInput<TPermission>): Promise<CreatedApiKey<TPermission>>;
   get(id: string, options?: ScopeOptions): Promise<ApiKey<TPermission> | null>;
   list(input: ListApiKeysInput): Promise<Page<ApiKey<TPermission>>>;
@@ -290,7 +292,12 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     'flushIntervalMs',
   );
   const recorder = new UsageRecorder(store, flushIntervalMs, onBackgroundError);
-  const defaultRateLimits = parseOption(rateLimitsSchema, options.rateLimits ?? [], 'rateLimits');
+  // Frozen: `apiKeys.rateLimits` hands them out, and the verifier reads them on every load.
+  const defaultRateLimits: readonly RateLimit[] = Object.freeze(
+    parseOption(rateLimitsSchema, options.rateLimits ?? [], 'rateLimits').map((limit) =>
+      Object.freeze(limit),
+    ),
+  );
 
   const schemas = buildSchemas(declared);
 
@@ -407,6 +414,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
   const apiKeys: ApiKeys<P> = {
     prefix,
     permissions: declared,
+    rateLimits: defaultRateLimits,
     verify: (key, verifyOptions) => verify<P>(key, verifyOptions),
     verifyCached: (key, verifyOptions) => verifyCached<P>(key, verifyOptions),
     refund: (result, code) => refund(result as VerifiedKey, code),

@@ -62,6 +62,11 @@ describe('rate limits', () => {
 
   it('named limits, defaults from the options, and a key overriding a default', async () => {
     const { apiKeys } = setup({ rateLimits: [{ limit: 2, windowMs: MINUTE }] });
+    // The defaults as every key has them, for a UI to show; not to be changed from outside.
+    expect(apiKeys.rateLimits).toEqual([
+      { name: 'default', limit: 2, windowMs: MINUTE, per: 'key' },
+    ]);
+    expect(Object.isFrozen(apiKeys.rateLimits[0])).toBe(true);
     const plain = await apiKeys.create({ ...base, name: 'plain' });
     const special = await apiKeys.create({
       ...base,

@@ -25,6 +25,7 @@ describe('apiKeyRouter over HTTP', () => {
     expect(await client.apiKeys.config.query()).toEqual({
       prefix: 'acme',
       permissions: [...PERMISSIONS],
+      rateLimits: [],
     });
 
     const created = await client.apiKeys.create.mutate({

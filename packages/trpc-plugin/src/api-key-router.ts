@@ -69,6 +69,7 @@ export function buildApiKeyRouter<
     config: scoped('config').query(() => ({
       prefix: apiKeys.prefix,
       permissions: [...apiKeys.permissions],
+      rateLimits: apiKeys.rateLimits.map((limit) => ({ ...limit })),
     })),
 
     list: scoped('list')

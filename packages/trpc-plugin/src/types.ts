@@ -4,6 +4,7 @@ import type {
   CreatedApiKey,
   JsonObject,
   Page,
+  RateLimit,
   RolledApiKey,
   UsageDay,
 } from '@latchkey/core';
@@ -34,6 +35,8 @@ export interface ApiKeyConfig<P extends string = string> {
   prefix: string;
   /** Every permission a key may hold, in the order the app declared them. */
   permissions: P[];
+  /** The app-wide rate limits (`createApiKeys`'s `rateLimits`), for keys without one of the name. */
+  rateLimits: RateLimit[];
 }
 
 export interface ListApiKeysRequest {

@@ -311,7 +311,7 @@ test('a failed Load more keeps the keys shown, and says why next to the button t
   expect(screen.queryByRole('button', { name: /Load more|Try again/ })).toBeNull();
 });
 
-test("a key's own limits are described in words above its usage", async () => {
+test("a key's limits, its own and the app's, are described in words above its usage", async () => {
   const server = await startTestServer('member');
   const { session } = server;
   await server.apiKeys.create({
@@ -340,9 +340,15 @@ test("a key's own limits are described in words above its usage", async () => {
     '1 call per 15 minutes for “exports”, shared with the other keys',
     '1,000 uses left, refilled to 1,000 every day',
   ]);
+  // A key without limits of its own has the app's (the test server's: 5 exports an hour).
   await user.click(screen.getByRole('button', { name: 'Usage of Unlimited' }));
   await screen.findByRole('button', { name: 'Usage of Unlimited', expanded: true });
-  expect(screen.queryByRole('list', { name: 'Limits of this key' })).toBeNull();
+  const appWide = await screen.findByRole('list', { name: 'Limits of this key' });
+  expect(
+    within(appWide)
+      .getAllByRole('listitem')
+      .map((item) => item.textContent),
+  ).toEqual(['5 calls per hour for “exports”, shared with the other keys']);
 });
 
 test("a key's usage is fetched once its row's Usage button is pressed, with today's counts", async () => {

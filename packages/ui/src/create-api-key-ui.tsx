@@ -70,7 +70,7 @@ export function createApiKeyUI<P extends string>(router: ApiKeyRouterHooks<P>): 
         manager={manager}
         renderUsage={(apiKey) => (
           <>
-            <KeyLimits apiKey={apiKey} />
+            <KeyLimits apiKey={apiKey} defaults={manager.rateLimits} />
             <KeyUsage id={apiKey.id} days={usageDays} />
           </>
         )}

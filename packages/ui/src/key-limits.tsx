@@ -1,9 +1,14 @@
-import type { ApiKey } from '@latchkey/core';
+import type { ApiKey, RateLimit } from '@latchkey/core';
 import type { ComponentProps } from 'react';
 
 export type KeyLimitsProps = Omit<ComponentProps<'ul'>, 'children'> & {
-  /** The key whose own limits are described (not the defaults of `createApiKeys`). */
+  /** The key whose limits are described. */
   apiKey: Pick<ApiKey, 'rateLimits' | 'remaining' | 'refill'>;
+  /**
+   * The app-wide rate limits (`rateLimits` of `useApiKeyManager()`): those the key does not
+   * replace with one of the same name are its limits too.
+   */
+  defaults?: readonly RateLimit[];
 };
 
 const UNITS: readonly [string, number][] = [
@@ -24,12 +29,14 @@ function span(ms: number): string {
 const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
 
 /**
- * A key's own limits in words, e.g. "60 calls per minute" and "940 uses left, refilled to 1,000
- * every day"; nothing for a key without any. As of when the key was read: `remaining` moves with
- * every call.
+ * A key's limits in words, e.g. "60 calls per minute" and "940 uses left, refilled to 1,000 every
+ * day"; nothing for a key without any. As of when the key was read: `remaining` moves with every
+ * call.
  */
-export function KeyLimits({ apiKey, ...props }: KeyLimitsProps) {
-  const lines = apiKey.rateLimits.map((limit) => {
+export function KeyLimits({ apiKey, defaults = [], ...props }: KeyLimitsProps) {
+  const own = new Set(apiKey.rateLimits.map((limit) => limit.name));
+  const rateLimits = [...defaults.filter((limit) => !own.has(limit.name)), ...apiKey.rateLimits];
+  const lines = rateLimits.map((limit) => {
     const named = limit.name === 'default' ? '' : ` for “${limit.name}”`;
     const shared = limit.per === 'consumer' ? ', shared with the other keys' : '';
     return `${plural(limit.limit, 'call')} per ${span(limit.windowMs)}${named}${shared}`;

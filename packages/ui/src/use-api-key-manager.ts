@@ -1,4 +1,4 @@
-import type { ApiKey, CreatedApiKey, RolledApiKey } from '@latchkey/core';
+import type { ApiKey, CreatedApiKey, RateLimit, RolledApiKey } from '@latchkey/core';
 import type {
   CreateApiKeyRequest,
   RevokeApiKeyRequest,
@@ -35,6 +35,8 @@ export interface ApiKeyManagerState<P extends string = string> {
   permissions: P[];
   /** The app's key prefix, e.g. `acme`; empty until loaded. */
   prefix: string;
+  /** The app-wide rate limits, which every key without one of the same name has; empty until loaded. */
+  rateLimits: RateLimit[];
   /** True until the first page and the app's config have loaded. */
   isLoading: boolean;
   /** Why the keys or the config could not be loaded; `null` otherwise. */
@@ -158,6 +160,7 @@ export function useApiKeyManagerFor<P extends string>(
     apiKeys,
     permissions: config.data?.permissions ?? EMPTY,
     prefix: config.data?.prefix ?? '',
+    rateLimits: config.data?.rateLimits ?? EMPTY,
     isLoading: list.isPending || config.isPending,
     error: (nextPageFailed ? null : list.error) ?? config.error ?? null,
     refetch,

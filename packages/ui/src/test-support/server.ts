@@ -13,7 +13,13 @@ import { type HostContext, hostApp, type Session } from './host-app.js';
 export const PERMISSIONS = ['invoices:read', 'invoices:write', 'reports:read'] as const;
 
 function createTestApiKeys(url: string) {
-  return createApiKeys({ database: { url }, prefix: 'acme', permissions: PERMISSIONS });
+  return createApiKeys({
+    database: { url },
+    prefix: 'acme',
+    permissions: PERMISSIONS,
+    // An app-wide limit that only calls naming it spend from.
+    rateLimits: [{ name: 'exports', limit: 5, windowMs: 60 * 60 * 1000, per: 'consumer' }],
+  });
 }
 
 export type AppRouter = ReturnType<typeof hostApp<(typeof PERMISSIONS)[number]>>;
