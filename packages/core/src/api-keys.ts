@@ -200,7 +200,7 @@ export interface ApiKeys<TPermission extends string = string> {
   readonly prefix: string;
   readonly permissions: readonly TPermission[];
   /** The `rateLimits` option, as every key that sets no limit of the same name has them. */
-  readonly rateLimits: readonly RateLimit[];
+  readonly rateLimits: readonly Readonly<RateLimit>[];
   create(input: CreateApiKeyInput<TPermission>): Promise<CreatedApiKey<TPermission>>;
   get(id: string, options?: ScopeOptions): Promise<ApiKey<TPermission> | null>;
   list(input: ListApiKeysInput): Promise<Page<ApiKey<TPermission>>>;
@@ -586,27 +586,35 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
           budgetKeyId: null,
         };
         const changes = {
-          // The latest the old key may expire: the store caps its expiry as the roll commits.
+          // For a store that does not take `graceEndsAt` below: the old key's expiry as read,
+          // capped. Ours caps the expiry as the roll commits, which an update may have changed.
           expiresAt: Math.min(old.expiresAt ?? Number.POSITIVE_INFINITY, graceEndsAt),
           replacedById: row.id,
           budgetKeyId: row.id,
           updatedAt: now,
         };
         const outcome = await storage(() =>
-          store.replaceKey(old.id, scope, changes, row, [
-            // The old key expires when the grace period ends, or sooner at its own expiry as the
-            // roll commits: which one only the stored key says, since an update may land between.
-            event(old, 'rolled', now, actorId, {
-              newKeyId: row.id,
-              gracePeriodMs,
-              expiresBy: graceEndsAt,
-            }),
-            event(row, 'created', now, actorId, {
-              name: row.name,
-              permissions: row.permissions,
-              rolledFromId: old.id,
-            }),
-          ]),
+          store.replaceKey(
+            old.id,
+            scope,
+            changes,
+            row,
+            [
+              // The old key expires when the grace period ends, or sooner at its own expiry as the
+              // roll commits: which one only the stored key says, since an update may land between.
+              event(old, 'rolled', now, actorId, {
+                newKeyId: row.id,
+                gracePeriodMs,
+                expiresBy: graceEndsAt,
+              }),
+              event(row, 'created', now, actorId, {
+                name: row.name,
+                permissions: row.permissions,
+                rolledFromId: old.id,
+              }),
+            ],
+            graceEndsAt,
+          ),
         );
         // Revoked or rolled by someone else between our read and our write.
         if (outcome === 'not-found') throw alreadyRolled();
@@ -623,7 +631,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
           lastUsedAt: old.lastUsedAt,
           rolledFromId: old.rolledFromId,
           ...changes,
-          expiresAt: Math.min(outcome.expiresAt ?? Number.POSITIVE_INFINITY, changes.expiresAt),
+          expiresAt: Math.min(outcome.expiresAt ?? Number.POSITIVE_INFINITY, graceEndsAt),
         };
         forget([old]);
         carryRateLimits(previous, row.id);

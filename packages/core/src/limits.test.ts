@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@libsql/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FixedWindowRateLimiter } from './rate-limiter.js';
 import { createDrizzleStore } from './storage/drizzle-store.js';
 import { base, countCalls, manualClock, setup, testDatabase } from './test-support/fixtures.js';
 import { tempDatabase } from './test-support/temp-database.js';
@@ -58,6 +59,19 @@ describe('rate limits', () => {
         code: 'INVALID_INPUT',
       });
     }
+  });
+
+  it('a counter carried to another is shared, with what the other already spent added', () => {
+    const limiter = new FixedWindowRateLimiter();
+    const limit = { name: 'default', limit: 4, windowMs: MINUTE, per: 'key' as const };
+    const now = Date.UTC(2026, 0, 1);
+    limiter.spend('old', limit, 2, now);
+    limiter.spend('new', limit, 1, now); // a call on the rolled key read just before the carry
+    limiter.carry('old', 'new');
+    expect(limiter.spend('new', limit, 1, now)).toMatchObject({ state: { remaining: 0 } });
+    limiter.refund('old', now, 1); // a refund of a call made before the roll
+    expect(limiter.spend('new', limit, 1, now).allowed).toBe(true);
+    expect(limiter.spend('old', limit, 1, now).allowed).toBe(false);
   });
 
   it('named limits, defaults from the options, and a key overriding a default', async () => {
@@ -339,6 +353,22 @@ describe('usage limits', () => {
       gracePeriodMs: MINUTE,
       expiresBy: clock.now() + MINUTE,
     });
+  });
+
+  it('an expiry lifted while a roll commits leaves the old key its whole grace period', async () => {
+    const { apiKeys, clock, late } = rollingWithALateUpdate();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      expiresAt: clock.now() + 10_000, // when read by the roll
+    });
+    late.beforeReplace = () => apiKeys.update(apiKey.id, { expiresAt: null });
+    const rolled = await apiKeys.roll(apiKey.id, { gracePeriodMs: 10 * MINUTE });
+    expect(rolled.apiKey.expiresAt).toBeNull();
+    expect(rolled.previous.expiresAt).toBe(clock.now() + 10 * MINUTE);
+    clock.advance(MINUTE);
+    expect((await apiKeys.verify(key)).code).toBe('VALID');
+    expect((await apiKeys.get(apiKey.id))?.expiresAt).toBe(rolled.previous.expiresAt);
   });
 
   it('a rate limit changed while a roll commits is the one the new key carries on', async () => {

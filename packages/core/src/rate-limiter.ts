@@ -58,12 +58,14 @@ export class FixedWindowRateLimiter {
   }
 
   /**
-   * Makes `to` count on `from`'s window (unless it has one of its own): the two then share it, so
-   * a refund or a spend still made on `from` counts for `to` as well.
+   * Makes `to` count on `from`'s window: the two then share it, so a refund or a spend still made
+   * on `from` counts for `to` as well. Units `to` already spent in the same window are added.
    */
   carry(from: string, to: string): void {
     const window = this.#windows.get(from);
-    if (window === undefined || this.#windows.has(to)) return;
+    if (window === undefined) return;
+    const own = this.#windows.get(to);
+    if (own !== undefined && own !== window && own.start === window.start) window.used += own.used;
     this.#windows.set(to, window);
   }
 

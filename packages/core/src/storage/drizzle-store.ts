@@ -141,10 +141,10 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
       return updated.length === 1 ? record : undefined;
     },
 
-    async replaceKey(oldId, filter, { expiresAt: expiresBy, ...changes }, newRow, newEvents) {
+    async replaceKey(oldId, filter, { expiresAt, ...changes }, newRow, newEvents, expiresBy) {
       const database = ready();
       // The old key's expiry is capped only once the new key has copied it, below.
-      const cap = expiresBy ?? null;
+      const cap = expiresBy ?? expiresAt ?? null;
       try {
         const [replaced, , copied] = await database.batch([
           database

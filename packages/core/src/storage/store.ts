@@ -108,11 +108,11 @@ export interface KeyStore {
   /**
    * Replaces an unrevoked, not yet replaced key: applies `changes` to the old key and inserts the new
    * one, with its settings and expiry as the old key has them when this commits, and both events.
-   * `changes.expiresAt` is the latest the old key may expire: a store that can should apply it
-   * after the copy, as a cap on the old key's expiry as it is then (one that sets it as it is is
-   * right unless an update lands during the roll). The new row when done; `'not-found'` when the
-   * old key no longer qualifies; `'hash-taken'` when the new key's hash or id exists. Nothing is
-   * written unless done.
+   * Then the old key expires at `expiresBy` (the end of the grace period), or at its own expiry
+   * as it is then if that comes first. `changes.expiresAt` is that cap computed from the key as
+   * read: a store written before `expiresBy` sets it as it is, which is right unless an update
+   * lands during the roll. The new row when done; `'not-found'` when the old key no longer
+   * qualifies; `'hash-taken'` when the new key's hash or id exists. Nothing is written unless done.
    * From then on, spending and refunding the old key's uses act on the new key's `remaining`.
    */
   replaceKey(
@@ -121,6 +121,7 @@ export interface KeyStore {
     changes: KeyChanges,
     newRow: ApiKeyRow,
     events: AuditEventRow[],
+    expiresBy?: number,
   ): Promise<ApiKeyRow | 'not-found' | 'hash-taken'>;
   /** The unrevoked keys matching every given field of the filter. */
   findUnrevoked(filter: RevokeManyFilter): Promise<KeyRef[]>;
