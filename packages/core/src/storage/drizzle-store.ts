@@ -337,7 +337,7 @@ const recordColumns = {
   lastRefillAt: sql<number | null>`${sql.raw(budgetColumn('last_refill_at'))}`,
 };
 
-/** Keys' records, each with its budget key's `remaining` and refill; the caller adds `where`. */
+/** Keys' records, each with its budget key's rate limits, `remaining` and refill; add `where`. */
 function selectRecord(database: LibSQLDrizzle) {
   return database.select(recordColumns).from(k).leftJoin(b, withBudget);
 }
