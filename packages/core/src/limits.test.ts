@@ -72,6 +72,14 @@ describe('rate limits', () => {
     limiter.refund('old', now, 1); // a refund of a call made before the roll
     expect(limiter.spend('new', limit, 1, now).allowed).toBe(true);
     expect(limiter.spend('old', limit, 1, now).allowed).toBe(false);
+
+    // The old key last spent in an earlier window than the new one: the new one's count stands.
+    const later = now + MINUTE;
+    limiter.spend('older', limit, 3, now);
+    limiter.spend('newer', limit, 2, later);
+    limiter.carry('older', 'newer');
+    expect(limiter.spend('newer', limit, 3, later).allowed).toBe(false);
+    expect(limiter.spend('older', limit, 2, later)).toMatchObject({ state: { remaining: 0 } });
   });
 
   it('named limits, defaults from the options, and a key overriding a default', async () => {

@@ -59,13 +59,17 @@ export class FixedWindowRateLimiter {
 
   /**
    * Makes `to` count on `from`'s window: the two then share it, so a refund or a spend still made
-   * on `from` counts for `to` as well. Units `to` already spent in the same window are added.
+   * on `from` counts for `to` as well. Units `to` already spent in the same window are added; if
+   * `to`'s window is the newer one, the shared window is `to`'s.
    */
   carry(from: string, to: string): void {
     const window = this.#windows.get(from);
     if (window === undefined) return;
     const own = this.#windows.get(to);
-    if (own !== undefined && own !== window && own.start === window.start) window.used += own.used;
+    if (own !== undefined && own !== window) {
+      if (own.start === window.start) window.used += own.used;
+      else if (own.start > window.start) Object.assign(window, own);
+    }
     this.#windows.set(to, window);
   }
 
