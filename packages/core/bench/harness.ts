@@ -37,8 +37,31 @@ export async function measure(
   return summarise(name, samples.subarray(0, count), Number(now - started));
 }
 
+/**
+ * The latencies (ns) of calls of `run` made back to back for `durationMs`, without a warm-up: one
+ * slice of an interleaved measurement, which `summarise` turns into a `Measurement` once all its
+ * slices are in.
+ */
+export async function slice(
+  run: (iteration: number) => unknown,
+  durationMs: number,
+): Promise<{ latenciesNs: number[]; elapsedNs: number }> {
+  const latenciesNs: number[] = [];
+  const started = process.hrtime.bigint();
+  const end = started + BigInt(durationMs) * 1_000_000n;
+  let now = started;
+  while (now < end) {
+    const result = run(latenciesNs.length);
+    if (result instanceof Promise) await result;
+    const after = process.hrtime.bigint();
+    latenciesNs.push(Number(after - now));
+    now = after;
+  }
+  return { latenciesNs, elapsedNs: Number(now - started) };
+}
+
 /** Throughput and latency percentiles of calls that took `latenciesNs`, over `elapsedNs`. */
-function summarise(name: string, latenciesNs: Float64Array, elapsedNs: number): Measurement {
+export function summarise(name: string, latenciesNs: Float64Array, elapsedNs: number): Measurement {
   const sorted = latenciesNs.sort();
   const count = sorted.length;
   return {
