@@ -71,9 +71,8 @@ if (core) {
     'prepares every statement anew. The two sizes are measured in alternating slices of 100 ms',
     '(10k, 1M, 1M, 10k), and their ratio is the median of the cycles, so that the drift in this',
     "machine's speed over the seconds of the measurement hits both alike. A key with a usage",
-    'limit (`remaining`) is cached too, but',
-    'each verification spends a use in a guarded `UPDATE` committed (and fsynced) before it',
-    'answers; concurrent verifications share one commit.',
+    'limit (`remaining`) is cached too, but each verification spends a use in a guarded `UPDATE`',
+    'committed (and fsynced) before it answers; concurrent verifications share one commit.',
     '',
   );
 }
