@@ -26,3 +26,8 @@ export function formatDay(date: string): string {
 export function maskedKey(apiKey: { start: string; last4: string }): string {
   return `${apiKey.start}…${apiKey.last4}`;
 }
+
+/** A count and its noun, e.g. "1 call", "1,000 uses", in the reader's locale. */
+export function countOf(n: number, word: string): string {
+  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,5 +1,6 @@
 import type { ApiKey, RateLimit } from '@latchkey/core';
 import type { ComponentProps } from 'react';
+import { countOf } from './format.js';
 
 export type KeyLimitsProps = Omit<ComponentProps<'ul'>, 'children'> & {
   /** The key whose limits are described. */
@@ -26,8 +27,6 @@ function span(ms: number): string {
   return `${ms.toLocaleString()} ms`;
 }
 
-const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
-
 /**
  * A key's limits in words, e.g. "60 calls per minute" and "940 uses left, refilled to 1,000 every
  * day"; nothing for a key without any. As of when the key was read: `remaining` moves with every
@@ -39,7 +38,7 @@ export function KeyLimits({ apiKey, defaults = [], ...props }: KeyLimitsProps) {
   const lines = rateLimits.map((limit) => {
     const named = limit.name === 'default' ? '' : ` for “${limit.name}”`;
     const shared = limit.per === 'consumer' ? ', shared with the other keys' : '';
-    return `${plural(limit.limit, 'call')} per ${span(limit.windowMs)}${named}${shared}`;
+    return `${countOf(limit.limit, 'call')} per ${span(limit.windowMs)}${named}${shared}`;
   });
   if (apiKey.remaining !== null) {
     const { refill } = apiKey;
@@ -47,7 +46,7 @@ export function KeyLimits({ apiKey, defaults = [], ...props }: KeyLimitsProps) {
       refill === null
         ? ''
         : `, refilled to ${refill.amount.toLocaleString()} every ${span(refill.intervalMs)}`;
-    lines.push(`${plural(apiKey.remaining, 'use')} left${refilled}`);
+    lines.push(`${countOf(apiKey.remaining, 'use')} left${refilled}`);
   }
   if (lines.length === 0) return null;
   return (

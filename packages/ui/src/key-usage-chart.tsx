@@ -1,7 +1,7 @@
 import type { UsageDay } from '@latchkey/core';
 import type { ComponentProps, ReactNode } from 'react';
 import { errorMessage } from './error-message.js';
-import { formatDay } from './format.js';
+import { countOf, formatDay } from './format.js';
 import { visuallyHidden } from './visually-hidden.js';
 
 export type KeyUsageChartProps = Omit<ComponentProps<'div'>, 'children'> & {
@@ -20,8 +20,6 @@ export type KeyUsageChartProps = Omit<ComponentProps<'div'>, 'children'> & {
 const SLOT = 10;
 const BAR = 8;
 const HEIGHT = 100;
-
-const count = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * Verifications of one key per day, valid and refused stacked, as an inline SVG with the same
@@ -67,7 +65,7 @@ export function KeyUsageChart({
     content = (
       <figure data-slot="key-usage-figure">
         <figcaption data-slot="key-usage-summary">
-          {count(total, 'verification')} {span}, {refused.toLocaleString()} refused
+          {countOf(total, 'verification')} {span}, {refused.toLocaleString()} refused
         </figcaption>
         {/* Hidden from screen readers, which get the table below; each bar's title is a tooltip. */}
         <svg
