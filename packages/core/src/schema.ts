@@ -39,8 +39,9 @@ export const apiKeysTable = sqliteTable(
     /** The key that replaced this one when it was rolled. */
     replacedById: text('replaced_by_id'),
     /**
-     * The key whose `remaining` this one spends once rolled: the newest key of its rolls (moved on
-     * by each later roll), so that keys in a grace period share one budget. Null: its own.
+     * The key whose rate limits and `remaining` this one has once rolled: the newest key of its
+     * rolls (moved on by each later roll), so that keys in a grace period share one budget. Null:
+     * its own.
      */
     budgetKeyId: text('budget_key_id'),
     /** Named rate limits of this key; limits of the same name in the options apply otherwise. */

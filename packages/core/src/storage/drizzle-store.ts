@@ -321,16 +321,13 @@ const k = alias(keys, 'k');
 const b = alias(keys, 'b');
 const withBudget = eq(b.id, k.budgetKeyId);
 
-/** A key's rate limits, its budget key's once it was rolled: the two count on one counter. */
-const budgetRateLimits = sql`${sql.raw(budgetColumn('rate_limits'))}`.mapWith(k.rateLimits);
-
 /**
  * A key's record as its owner sees it: a rolled key's rate limits, `remaining` and refill are its
- * budget key's, which are what limit it.
+ * budget key's, which are what limit it (and the two keys count on one rate-limit counter).
  */
 const recordColumns = {
   ...getTableColumns(k),
-  rateLimits: budgetRateLimits,
+  rateLimits: sql`${sql.raw(budgetColumn('rate_limits'))}`.mapWith(k.rateLimits),
   remaining: sql<number | null>`${sql.raw(budgetColumn('remaining'))}`,
   refillAmount: sql<number | null>`${sql.raw(budgetColumn('refill_amount'))}`,
   refillIntervalMs: sql<number | null>`${sql.raw(budgetColumn('refill_interval_ms'))}`,
@@ -354,8 +351,8 @@ function prepareFindByHash(db: LibSQLDrizzle) {
       enabled: k.enabled,
       expiresAt: k.expiresAt,
       revokedAt: k.revokedAt,
-      rateLimits: budgetRateLimits,
-      remaining: sql<number | null>`${sql.raw(budgetColumn('remaining'))}`,
+      rateLimits: recordColumns.rateLimits,
+      remaining: recordColumns.remaining,
       budgetKeyId: k.budgetKeyId,
     })
     .from(k)
