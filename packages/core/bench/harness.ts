@@ -23,41 +23,33 @@ export async function measure(
   const warmupEnd = performance.now() + warmupMs;
   for (let i = 0; performance.now() < warmupEnd; i++) await run(i);
   const samples = new Float64Array(20_000_000);
-  let count = 0;
-  const started = process.hrtime.bigint();
-  const end = started + BigInt(durationMs) * 1_000_000n;
-  let now = started;
-  while (now < end && count < samples.length) {
-    const result = run(count);
-    if (result instanceof Promise) await result;
-    const after = process.hrtime.bigint();
-    samples[count++] = Number(after - now);
-    now = after;
-  }
-  return summarise(name, samples.subarray(0, count), Number(now - started));
+  const { end, elapsedNs } = await timeCalls(run, durationMs, samples);
+  return summarise(name, samples.subarray(0, end), elapsedNs);
 }
 
 /**
- * The latencies (ns) of calls of `run` made back to back for `durationMs`, without a warm-up: one
- * slice of an interleaved measurement, which `summarise` turns into a `Measurement` once all its
- * slices are in.
+ * Calls `run` back to back for `durationMs` (or until `into` is full), without a warm-up, writing
+ * each call's latency (ns) to `into` from index `from`: the index after the last one written, and
+ * the time taken. Slices of an interleaved measurement write one after another into one array.
  */
-export async function slice(
+export async function timeCalls(
   run: (iteration: number) => unknown,
   durationMs: number,
-): Promise<{ latenciesNs: number[]; elapsedNs: number }> {
-  const latenciesNs: number[] = [];
+  into: Float64Array,
+  from = 0,
+): Promise<{ end: number; elapsedNs: number }> {
+  let count = from;
   const started = process.hrtime.bigint();
   const end = started + BigInt(durationMs) * 1_000_000n;
   let now = started;
-  while (now < end) {
-    const result = run(latenciesNs.length);
+  while (now < end && count < into.length) {
+    const result = run(count);
     if (result instanceof Promise) await result;
     const after = process.hrtime.bigint();
-    latenciesNs.push(Number(after - now));
+    into[count++] = Number(after - now);
     now = after;
   }
-  return { latenciesNs, elapsedNs: Number(now - started) };
+  return { end: count, elapsedNs: Number(now - started) };
 }
 
 /** Throughput and latency percentiles of calls that took `latenciesNs`, over `elapsedNs`. */
