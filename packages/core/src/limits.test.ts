@@ -229,6 +229,24 @@ describe('usage limits', () => {
     expect(await apiKeys.verify(key)).toMatchObject({ valid: true, rateLimit: { remaining: 1 } });
   });
 
+  it('a call of cost 0 is free: spent limits do not refuse it, and it reports what is left', async () => {
+    const { apiKeys } = setup();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      remaining: 1,
+      rateLimits: [{ limit: 1, windowMs: MINUTE }],
+    });
+    expect(await apiKeys.verify(key)).toMatchObject({ valid: true, remaining: 0 });
+    expect((await apiKeys.verify(key)).code).toBe('RATE_LIMITED');
+    const free = await apiKeys.verify(key, { cost: 0 });
+    expect(free).toMatchObject({ valid: true, remaining: 0, rateLimit: { remaining: 0 } });
+    expect((await apiKeys.get(apiKey.id))?.remaining).toBe(0);
+    // A refused key is refused at cost 0 too: being free skips limits, not the key's own checks.
+    await apiKeys.update(apiKey.id, { enabled: false });
+    expect((await apiKeys.verify(key, { cost: 0 })).code).toBe('DISABLED');
+  });
+
   it('uses set by hand restart the refill interval; a denial never says to retry in the past', async () => {
     const { apiKeys, clock } = setup();
     const { key, apiKey } = await apiKeys.create({

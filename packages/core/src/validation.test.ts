@@ -28,6 +28,8 @@ describe('bad input is rejected with a clear error and writes nothing', () => {
     ['blank name', { ...create, name: '   ' }, 'name'],
     ['over-long name', { ...create, name: 'x'.repeat(INPUT_LIMITS.nameMaxLength + 1) }, 'name'],
     ['control character in name', { ...create, name: 'a\u0000b' }, 'name'],
+    ['zero-width space in name', { ...create, name: 'prod\u200b' }, 'name'],
+    ['name of invisible characters only', { ...create, name: '\u200d\u00ad' }, 'name'],
     ['name of the wrong type', { ...create, name: 42 }, 'name'],
     ['unknown permission', { ...create, permissions: ['invoices:delete'] }, 'permissions.0'],
     ['permissions not a list', { ...create, permissions: 'invoices:read' }, 'permissions'],
@@ -131,6 +133,9 @@ describe('bad input is rejected with a clear error and writes nothing', () => {
     // Right-to-left text with the marks it holds (RLM), as pasted from a Hebrew interface.
     const hebrew = await apiKeys.create({ ...create, name: 'מפתח\u200f 2' });
     expect(hebrew.apiKey.name).toBe('מפתח\u200f 2');
+    // An emoji joined by ZWJ, and Persian text written with ZWNJ.
+    const joined = await apiKeys.create({ ...create, name: 'CI 👩\u200d💻 کتاب\u200cها' });
+    expect(joined.apiKey.name).toBe('CI 👩\u200d💻 کتاب\u200cها');
     await apiKeys.revoke(apiKey.id, { reason: 'leaked\n\tin a gist' });
     expect((await apiKeys.get(apiKey.id))?.revokedReason).toBe('leaked\n\tin a gist');
   });

@@ -23,6 +23,12 @@ export const INPUT_LIMITS = {
 const CONTROL_CHARACTERS =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
   /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// Characters that show as nothing and join nothing (zero-width space, word joiner, invisible
+// operators, byte-order mark): in a name they only make two names that look alike differ. Not
+// ZWJ and ZWNJ, which emoji and several scripts are written with.
+const INVISIBLE_CHARACTERS = /[\u200b\u2060-\u2064\ufeff]/;
+// A character that shows: neither white space nor one that is ignored in display.
+const VISIBLE_CHARACTER = /[^\s\p{Default_Ignorable_Code_Point}]/u;
 // Line breaks and tabs, which free text may hold besides.
 const LINE_BREAKS_AND_TABS = /[\t\n]/g;
 // Half of a surrogate pair alone: not Unicode text. Stored, it would come back as U+FFFD, so two
@@ -41,6 +47,12 @@ export const nameSchema = z
   })
   .refine((name) => !CONTROL_CHARACTERS.test(name), {
     error: 'Name must not contain control characters.',
+  })
+  .refine((name) => !INVISIBLE_CHARACTERS.test(name), {
+    error: 'Name must not contain invisible characters.',
+  })
+  .refine((name) => VISIBLE_CHARACTER.test(name), {
+    error: 'Name must contain a visible character.',
   })
   .refine(isUnicode, { error: NOT_UNICODE });
 
