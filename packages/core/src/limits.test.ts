@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { manualClock, tempDatabase } from '@latchkey/test-support';
 import { createClient } from '@libsql/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FixedWindowRateLimiter } from './rate-limiter.js';
 import { createDrizzleStore } from './storage/drizzle-store.js';
-import { base, countCalls, manualClock, setup, testDatabase } from './test-support/fixtures.js';
-import { tempDatabase } from './test-support/temp-database.js';
+import { base, countCalls, setup, testDatabase } from './test-support/fixtures.js';
 
 const MINUTE = 60_000;
 

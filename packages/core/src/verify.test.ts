@@ -1,19 +1,12 @@
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
+import { manualClock, PERMISSIONS, tempDatabase } from '@latchkey/test-support';
 import { createClient } from '@libsql/client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApiKeys } from './api-keys.js';
 import { generateKey } from './key-format.js';
 import { createDrizzleStore } from './storage/drizzle-store.js';
-import {
-  base,
-  countCalls,
-  manualClock,
-  PERMISSIONS,
-  setup,
-  testDatabase,
-} from './test-support/fixtures.js';
-import { tempDatabase } from './test-support/temp-database.js';
+import { base, countCalls, setup, testDatabase } from './test-support/fixtures.js';
 
 /** `setup()` whose storage counts its calls. */
 function counted(cache: { ttlMs?: number; maxEntries?: number } = {}) {

@@ -1,10 +1,11 @@
 import { type KeyLimitsInput, LatchkeyError, storageFailure } from '@latchkey/core';
+import { PERMISSIONS } from '@latchkey/test-support';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
 import { createApiKeyPlugin } from './create-api-key-plugin.js';
-import { brokenApiKeys, PERMISSIONS, testApiKeys } from './test-support/api-keys.js';
+import { brokenApiKeys, testApiKeys } from './test-support/api-keys.js';
 import { admin, member, rejection, userClient } from './test-support/clients.js';
 import {
   callerContext,

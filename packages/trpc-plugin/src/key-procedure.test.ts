@@ -1,16 +1,12 @@
 import { type ApiKeys, AUTH_FAILURE_MESSAGES, storageFailure } from '@latchkey/core';
+import type { manualClock, Permission } from '@latchkey/test-support';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
 import { createApiKeyPlugin } from './create-api-key-plugin.js';
 import type { LatchkeyCode } from './latchkey-error-data.js';
-import {
-  brokenApiKeys,
-  type manualClock,
-  type Permission,
-  testApiKeys,
-} from './test-support/api-keys.js';
+import { brokenApiKeys, testApiKeys } from './test-support/api-keys.js';
 import { rejection } from './test-support/clients.js';
 import {
   type BareHostRouter,

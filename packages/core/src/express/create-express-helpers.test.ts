@@ -1,12 +1,13 @@
 import { createServer, type RequestListener } from 'node:http';
 import { connect, createServer as createTcpServer } from 'node:net';
+import type { PERMISSIONS } from '@latchkey/test-support';
 import express, { type ErrorRequestHandler } from 'express';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type CreateApiKeyInput, createApiKeys } from '../api-keys.js';
 import { cryptoRandom } from '../base62.js';
 import { AUTH_FAILURE_MESSAGES } from '../http-status.js';
 import { generateKey } from '../key-format.js';
-import { base, type PERMISSIONS, setup } from '../test-support/fixtures.js';
+import { base, setup } from '../test-support/fixtures.js';
 import { createExpressHelpers } from './create-express-helpers.js';
 
 type Permission = (typeof PERMISSIONS)[number];

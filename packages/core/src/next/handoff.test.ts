@@ -1,5 +1,5 @@
+import { manualClock } from '@latchkey/test-support';
 import { describe, expect, it } from 'vitest';
-import { manualClock } from '../test-support/fixtures.js';
 import { createHandoff } from './handoff.js';
 
 const fields = {

@@ -1,10 +1,11 @@
 import { createServer } from 'node:net';
+import type { PERMISSIONS } from '@latchkey/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApiKeys } from '../api-keys.js';
 import { cryptoRandom } from '../base62.js';
 import { AUTH_FAILURE_MESSAGES } from '../http-status.js';
 import { generateKey } from '../key-format.js';
-import { base, type PERMISSIONS, setup } from '../test-support/fixtures.js';
+import { base, setup } from '../test-support/fixtures.js';
 import { authenticateRequest, type KeyVerifier } from './authenticate-request.js';
 
 type Permission = (typeof PERMISSIONS)[number];

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { PERMISSIONS } from '@latchkey/test-support';
 import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { describe, expect, it, vi } from 'vitest';
@@ -10,7 +11,7 @@ import { createKeyHasher } from '../hash/node.js';
 import { generateKey } from '../key-format.js';
 import { MIGRATIONS } from '../migrations.generated.js';
 import { apiKeysTable } from '../schema.js';
-import { base, PERMISSIONS, testDatabase } from '../test-support/fixtures.js';
+import { base, testDatabase } from '../test-support/fixtures.js';
 import { createDrizzleStore } from './drizzle-store.js';
 import { migrate } from './migrate.js';
 

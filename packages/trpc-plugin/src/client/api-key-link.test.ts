@@ -1,7 +1,8 @@
+import type { manualClock } from '@latchkey/test-support';
 import { createTRPCClient, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { type manualClock, testApiKeys } from '../test-support/api-keys.js';
+import { testApiKeys } from '../test-support/api-keys.js';
 import { rejection } from '../test-support/clients.js';
 import {
   bareHostApp,

@@ -1,4 +1,5 @@
 import type { ApiKeys } from '@latchkey/core';
+import type { Permission } from '@latchkey/test-support';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z } from 'zod';
@@ -6,7 +7,6 @@ import { createApiKeyPlugin } from '../create-api-key-plugin.js';
 import type { HostProcedure } from '../host-procedure.js';
 import { withLatchkeyData } from '../latchkey-error-data.js';
 import type { ApiKeyAction } from '../types.js';
-import type { Permission } from './api-keys.js';
 
 /** A signed-in user of the host app. */
 export interface Session {

@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterThisTest } from '@latchkey/test-support';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
-import { afterThisTest } from './api-keys.js';
 import type { HostContext, Session } from './host-app.js';
 
 const SESSION_HEADER = 'x-test-session';

@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { createApiKeys } from '@latchkey/core';
+import { PERMISSIONS, tempDatabase } from '@latchkey/test-support';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
 import { onTestFinished } from 'vitest';
 import { type HostContext, hostApp, type Session } from './host-app.js';
-
-export const PERMISSIONS = ['invoices:read', 'invoices:write', 'reports:read'] as const;
 
 function createTestApiKeys(url: string) {
   return createApiKeys({
@@ -40,8 +35,8 @@ export interface TestServer {
  * the fetch adapter, on a fresh temp-file database; closed and deleted when the test finishes.
  */
 export async function startTestServer(role: Session['role'] = 'admin'): Promise<TestServer> {
-  const folder = mkdtempSync(join(tmpdir(), 'latchkey-ui-'));
-  const apiKeys = createTestApiKeys(pathToFileURL(join(folder, 'keys.db')).href);
+  const database = tempDatabase();
+  const apiKeys = createTestApiKeys(database.url);
   const router = hostApp(apiKeys);
   const session: Session = { userId: 'user_1', teamId: 'team_1', role };
   const server = createServer(async (req, res) => {
@@ -67,7 +62,7 @@ export async function startTestServer(role: Session['role'] = 'admin'): Promise<
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await apiKeys.close();
-    rmSync(folder, { recursive: true, force: true });
+    database.remove();
   });
   const { port } = server.address() as AddressInfo;
   const testServer: TestServer = {
