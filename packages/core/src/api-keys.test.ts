@@ -263,7 +263,7 @@ describe('roll', () => {
     ]) {
       await expect(apiKeys.update(original.apiKey.id, changes)).rejects.toMatchObject({
         code: 'INVALID_STATE',
-        message: expect.stringContaining('on the key that replaced it'),
+        message: expect.stringContaining('of the key that replaced it (change them there)'),
       });
     }
     // Its name can still change, it can be disabled and enabled, and it still expires when its
@@ -276,6 +276,44 @@ describe('roll', () => {
     expect(await apiKeys.verify(original.key)).toMatchObject({ code: 'EXPIRED' });
     expect((await apiKeys.verify(rolled.key)).valid).toBe(true);
   });
+
+  // Read by the native reader from a file, and by drizzle's prepared statement from `:memory:`.
+  it.each([
+    ['a file', {}],
+    [':memory:', { database: { url: ':memory:' } }],
+  ])(
+    'the old key is allowed what the new key is: narrowing the new key narrows it too (%s)',
+    async (_, options) => {
+      const { apiKeys } = setup(options);
+      const original = await apiKeys.create({
+        ...base,
+        name: 'a',
+        permissions: ['invoices:read', 'invoices:write'],
+        metadata: { tier: 'gold' },
+      });
+      const rolled = await apiKeys.roll(original.apiKey.id, { gracePeriodMs: 7 * 86_400_000 });
+      const write = { permissions: ['invoices:write' as const] };
+      expect((await apiKeys.verify(original.key, write)).valid).toBe(true); // now cached
+
+      await apiKeys.update(rolled.apiKey.id, {
+        permissions: ['invoices:read'],
+        metadata: { tier: 'free' },
+      });
+      expect(await apiKeys.verify(original.key, write)).toMatchObject({
+        code: 'INSUFFICIENT_PERMISSIONS',
+      });
+      const narrowed = { permissions: ['invoices:read'], metadata: { tier: 'free' } };
+      expect(await apiKeys.verify(original.key)).toMatchObject({ valid: true, ...narrowed });
+      expect(await apiKeys.get(original.apiKey.id)).toMatchObject(narrowed);
+
+      // Its state stays its own: a leaked new key is revoked without cutting off the old one,
+      // which is ended by disabling or revoking it.
+      await apiKeys.revoke(rolled.apiKey.id, { reason: 'leaked' });
+      expect(await apiKeys.verify(original.key)).toMatchObject({ valid: true, ...narrowed });
+      await apiKeys.revoke(original.apiKey.id);
+      expect(await apiKeys.verify(original.key)).toMatchObject({ code: 'REVOKED' });
+    },
+  );
 
   it('never shortens an expiry that comes before the grace period ends', async () => {
     const { apiKeys, clock } = setup();

@@ -516,7 +516,8 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
       assertFuture(changes.expiresAt, now);
       const scope = { consumerId };
       // A rolled key lives on only for its grace period, as the new key's stand-in: it may be
-      // renamed or disabled (to end the grace period early); its settings are the new key's.
+      // renamed or disabled (to end the grace period early); its settings are the new key's,
+      // read from it (`budget.ts`).
       const settings = fields.filter((field) => field !== 'name' && field !== 'enabled');
       const existing = await findChangeable(parsedId, scope);
       if (settings.length > 0 && existing.replacedById !== null) throw rolledSettings(settings);
@@ -863,7 +864,7 @@ function reasonOrNull(reason: string | undefined): string | null {
 
 function rolledSettings(fields: readonly string[]): LatchkeyError {
   return new LatchkeyError('INVALID_STATE', {
-    message: `This key was rolled: change ${fields.join(', ')} on the key that replaced it (a rolled key may only be renamed, or disabled to end its grace period).`,
+    message: `This key was rolled: its ${fields.join(', ')} cannot change. It has the permissions, metadata and limits of the key that replaced it (change them there), and expires when its grace period ends (disable or revoke it to end it sooner).`,
   });
 }
 

@@ -322,11 +322,14 @@ const b = alias(keys, 'b');
 const withBudget = eq(b.id, k.budgetKeyId);
 
 /**
- * A key's record as its owner sees it: a rolled key's rate limits, `remaining` and refill are its
- * budget key's, which are what limit it (and the two keys count on one rate-limit counter).
+ * A key's record as its owner sees it, and as it is verified: a rolled key's permissions,
+ * metadata, rate limits, `remaining` and refill are its budget key's (and the two keys count on
+ * one rate-limit counter). Its state (enabled, expiry, revocation) is its own.
  */
 const recordColumns = {
   ...getTableColumns(k),
+  permissions: sql`${sql.raw(budgetColumn('permissions'))}`.mapWith(k.permissions),
+  metadata: sql`${sql.raw(budgetColumn('metadata'))}`.mapWith(k.metadata),
   rateLimits: sql`${sql.raw(budgetColumn('rate_limits'))}`.mapWith(k.rateLimits),
   remaining: sql<number | null>`${sql.raw(budgetColumn('remaining'))}`,
   refillAmount: sql<number | null>`${sql.raw(budgetColumn('refill_amount'))}`,
@@ -346,8 +349,8 @@ function prepareFindByHash(db: LibSQLDrizzle) {
       consumerId: k.consumerId,
       ownerId: k.ownerId,
       name: k.name,
-      permissions: k.permissions,
-      metadata: k.metadata,
+      permissions: recordColumns.permissions,
+      metadata: recordColumns.metadata,
       enabled: k.enabled,
       expiresAt: k.expiresAt,
       revokedAt: k.revokedAt,

@@ -55,8 +55,9 @@ export async function openNativeKeyReader(
     // this one. It grows only as pages are read, and is dropped when another connection writes.
     db.pragma(`cache_size = -${READ_CACHE_KIB}`);
     statement = db.prepare(
-      `select k.id, k.consumer_id, k.owner_id, k.name, k.permissions, k.metadata, k.enabled,
-         k.expires_at, k.revoked_at, ${budgetColumn('rate_limits')} as rate_limits,
+      `select k.id, k.consumer_id, k.owner_id, k.name,
+         ${budgetColumn('permissions')} as permissions, ${budgetColumn('metadata')} as metadata,
+         k.enabled, k.expires_at, k.revoked_at, ${budgetColumn('rate_limits')} as rate_limits,
          ${budgetColumn('remaining')} as remaining,
          k.budget_key_id
        from ${KEY_WITH_BUDGET} where k.hash = ? limit 1`,
