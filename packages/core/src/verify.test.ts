@@ -155,6 +155,29 @@ describe('verify: a storage fault', () => {
     await client.execute('ALTER TABLE gone RENAME TO latchkey_keys');
     await apiKeys.close();
   });
+
+  // A row edited by hand, or by another program: valid JSON of the wrong shape is as unreadable
+  // as a missing table, and must not crash the request helpers with a TypeError.
+  it('is STORAGE_UNAVAILABLE for a row whose columns hold the wrong types', async () => {
+    const { apiKeys, database } = setup({ cache: { ttlMs: 0 } });
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a' });
+    const client = createClient({ url: database.url });
+    onTestFinished(() => client.close());
+    for (const [column, value] of [
+      ['permissions', '5'],
+      ['rate_limits', '{}'],
+    ]) {
+      await client.execute({
+        sql: `UPDATE latchkey_keys SET ${column} = ? WHERE id = ?`,
+        args: [value, apiKey.id],
+      });
+      await expect(apiKeys.verify(key)).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+      const state = await apiKeys.authenticateRequest(
+        new Headers({ authorization: `Bearer ${key}` }),
+      );
+      expect(state.toResponse()?.status).toBe(503);
+    }
+  });
 });
 
 describe('verify: what it costs', () => {
