@@ -166,7 +166,7 @@ describe('verify: a storage fault', () => {
     for (const [column, value] of [
       ['permissions', '5'],
       ['rate_limits', '{}'],
-    ]) {
+    ] as const) {
       await client.execute({
         sql: `UPDATE latchkey_keys SET ${column} = ? WHERE id = ?`,
         args: [value, apiKey.id],

@@ -45,9 +45,11 @@ const reportErrors: ErrorRequestHandler = (error, _req, res, _next) => {
   res.status(500).json({ programmerError: (error as Error).message });
 };
 
-async function invoiceApi(limits: Pick<CreateApiKeyInput<Permission>, 'rateLimits'> = {}) {
+async function invoiceApi(
+  limits: Pick<CreateApiKeyInput<Permission>, 'rateLimits' | 'remaining'> = {},
+) {
   const { apiKeys } = setup();
-  const { key: reader } = await apiKeys.create({
+  const { key: reader, apiKey } = await apiKeys.create({
     ...base,
     name: 'reader',
     permissions: ['invoices:read'],
@@ -68,7 +70,7 @@ async function invoiceApi(limits: Pick<CreateApiKeyInput<Permission>, 'rateLimit
     res.end('report');
   });
   app.use(reportErrors);
-  return { origin: await serve(app), reader, apiKeys };
+  return { origin: await serve(app), reader, readerId: apiKey.id, apiKeys };
 }
 
 describe('Express: requireKey and hasPermission on a real server', () => {
@@ -152,6 +154,24 @@ describe('Express: requireKey and hasPermission on a real server', () => {
       `Authorization: Bearer ${other}`,
     ]);
     expect(twice).toMatchObject({ status: 401, body: { error: { code: 'MALFORMED' } } });
+  });
+
+  it('a request hasPermission refuses spends nothing, and is counted as refused', async () => {
+    const { origin, reader, readerId, apiKeys } = await invoiceApi({
+      rateLimits: [{ limit: 2, windowMs: 30_000 }],
+      remaining: 5,
+    });
+    const write = () =>
+      fetch(`${origin}/api/invoices`, { method: 'POST', headers: { 'x-api-key': reader } });
+    for (let i = 0; i < 3; i++) expect((await write()).status).toBe(403);
+    expect(await apiKeys.get(readerId)).toMatchObject({ remaining: 5 });
+    const read = () => fetch(`${origin}/api/invoices`, { headers: { 'x-api-key': reader } });
+    expect((await read()).status).toBe(200);
+    expect((await read()).status).toBe(200); // the rate limit of 2 is whole
+    expect((await read()).status).toBe(429);
+    expect(await apiKeys.get(readerId)).toMatchObject({ remaining: 3 });
+    const [today] = (await apiKeys.usage(readerId, { days: 1 })).days;
+    expect(today?.counts).toEqual({ INSUFFICIENT_PERMISSIONS: 3, VALID: 2, RATE_LIMITED: 1 });
   });
 
   it('429 with Retry-After once the rate limit is spent', async () => {

@@ -1,3 +1,4 @@
+import { isLatchkeyError } from '../errors.js';
 import {
   type ApiKeyRequestState,
   authenticateKey,
@@ -7,13 +8,28 @@ import {
   failureOf,
   failureResponseParts,
   type RequestAuthFailure,
+  storageFailure,
 } from '../request/failure-response.js';
 import type { ApiKeyAuth } from '../request/key-auth.js';
 import { queryOf, type RequestKeyOptions, resolveKeyOptions } from '../request/read-key.js';
+import type { VerifiedKey } from '../types.js';
 import type { VerifyOptions } from '../verifier.js';
-import type { KeyMiddleware, NodeRequestLike, NodeResponseLike } from './node-types.js';
+import type {
+  KeyMiddleware,
+  NextFunction,
+  NodeRequestLike,
+  NodeResponseLike,
+} from './node-types.js';
 
 export type ExpressHelpersOptions = RequestKeyOptions;
+
+/**
+ * What the helpers need of `ApiKeys`: `verify`, and `refund`, with which `hasPermission` gives back
+ * what a request it refuses had spent.
+ */
+export interface ExpressKeyVerifier<TPermission extends string> extends KeyVerifier<TPermission> {
+  refund(result: VerifiedKey<TPermission>, code: 'INSUFFICIENT_PERMISSIONS'): Promise<void>;
+}
 
 export type RequireKeyOptions<TPermission extends string> = VerifyOptions<TPermission> & {
   /**
@@ -35,17 +51,22 @@ export interface ExpressHelpers<TPermission extends string> {
   getAuth(req: NodeRequestLike): ApiKeyAuth<TPermission>;
   /** 401 unless `requireKey` (with `optional: true`) found a valid key. */
   requireAuth(): KeyMiddleware;
-  /** 403 unless the key holds `permission` (401 without a key). */
+  /**
+   * 403 unless the key holds `permission` (401 without a key). A request it refuses spends
+   * nothing: what `requireKey` spent (rate-limit units, a `remaining` use) is given back.
+   */
   hasPermission(permission: TPermission): KeyMiddleware;
 }
 
 // On the request object itself (not a module-level map), so two copies of this package agree.
 const AUTH = Symbol.for('@latchkey/core/express:auth');
-type WithAuth = { [AUTH]?: ApiKeyAuth<string> };
+// The verification behind it, for `hasPermission` to refund; taken once, so refunded once.
+const VERIFICATION = Symbol.for('@latchkey/core/express:verification');
+type WithAuth = { [AUTH]?: ApiKeyAuth<string>; [VERIFICATION]?: VerifiedKey<string> };
 
 /** Express / Node `http` helpers for one `ApiKeys`. Create them once per app. */
 export function createExpressHelpers<TPermission extends string>(
-  apiKeys: KeyVerifier<TPermission>,
+  apiKeys: ExpressKeyVerifier<TPermission>,
   options: ExpressHelpersOptions = {},
 ): ExpressHelpers<TPermission> {
   const keyOptions = resolveKeyOptions(options);
@@ -73,6 +94,7 @@ export function createExpressHelpers<TPermission extends string>(
       }
       const failure = refusal(auth);
       if (failure === null) next();
+      else if (failure.code === 'INSUFFICIENT_PERMISSIONS') refuse(req, res, next, failure);
       else send(res, failure);
     };
     return middleware;
@@ -97,6 +119,7 @@ export function createExpressHelpers<TPermission extends string>(
         }
         if (state.isAuthenticated || (optional && state.failure.code === 'MISSING')) {
           (req as WithAuth)[AUTH] = state.toAuth();
+          if (state.isAuthenticated) (req as WithAuth)[VERIFICATION] = state.result;
           next();
         } else {
           send(res, state.failure);
@@ -112,6 +135,28 @@ export function createExpressHelpers<TPermission extends string>(
         return { ...failureOf('INSUFFICIENT_PERMISSIONS'), missingPermissions: [permission] };
       }),
   };
+
+  /** The 403, once what the request spent is given back (a 503 if storage cannot take it). */
+  function refuse(
+    req: NodeRequestLike,
+    res: NodeResponseLike,
+    next: NextFunction,
+    failure: RequestAuthFailure,
+  ): void {
+    const verification = (req as WithAuth)[VERIFICATION];
+    (req as WithAuth)[VERIFICATION] = undefined;
+    const refund =
+      verification === undefined
+        ? Promise.resolve()
+        : apiKeys.refund(verification as VerifiedKey<TPermission>, 'INSUFFICIENT_PERMISSIONS');
+    refund.then(
+      () => send(res, failure),
+      (error: unknown) => {
+        if (isLatchkeyError(error, 'STORAGE_UNAVAILABLE')) send(res, storageFailure());
+        else next(error);
+      },
+    );
+  }
 }
 
 function header(req: NodeRequestLike, name: string): string | null {

@@ -2,6 +2,7 @@ export {
   createExpressHelpers,
   type ExpressHelpers,
   type ExpressHelpersOptions,
+  type ExpressKeyVerifier,
   type RequireKeyOptions,
 } from './create-express-helpers.js';
 export type {
