@@ -461,7 +461,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
         if (outcome === 'taken') return undefined;
         if (outcome === 'limit-reached') {
           throw new LatchkeyError('KEY_LIMIT_REACHED', {
-            message: `There are already ${parsed.maxLiveKeys} live API keys, the most allowed: revoke one to create another.`,
+            message: `This consumer already has ${parsed.maxLiveKeys === 1 ? 'a live API key' : `${parsed.maxLiveKeys} live API keys`}, the most allowed: revoke one to create another.`,
           });
         }
         return { key: fresh.key, apiKey: toApiKey<P>(row, now) };

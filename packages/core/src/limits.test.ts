@@ -50,9 +50,12 @@ describe('rate limits', () => {
     const tooDear = await apiKeys.verify(key, { cost: 11 });
     expect(tooDear.code).toBe('RATE_LIMITED');
     expect(tooDear).not.toHaveProperty('retryAfterMs');
-    await expect(apiKeys.verify(key, { cost: -1 })).rejects.toMatchObject({
-      code: 'INVALID_INPUT',
-    });
+    for (const cost of [-1, 1.5, 1_000_001, '2']) {
+      await expect(apiKeys.verify(key, { cost } as never)).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        issues: [{ path: ['cost'] }],
+      });
+    }
     // Options of the wrong type are refused, never read as "no permission" or "no limit".
     for (const options of [{ permissions: 'invoices:read' }, { rateLimit: {} }]) {
       await expect(apiKeys.verify(key, options as never)).rejects.toMatchObject({

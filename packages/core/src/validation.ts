@@ -203,12 +203,20 @@ export function permissionsSchema<P extends string>(declared: readonly P[]) {
 }
 
 /** Parses `input` or throws `INVALID_INPUT` listing every problem; never returns partial data. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+/** `input` as `schema` gives it, or `INVALID_INPUT`; `at` is where `input` is in the call's. */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  at: readonly (string | number)[] = [],
+): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw invalidInput(
     result.error.issues.map((issue) => ({
-      path: issue.path.filter((part): part is string | number => typeof part !== 'symbol'),
+      path: [
+        ...at,
+        ...issue.path.filter((part): part is string | number => typeof part !== 'symbol'),
+      ],
       message: issue.message,
     })),
   );

@@ -76,6 +76,7 @@ interface Pass {
 }
 
 const ONE_UNIT: Pass = Object.freeze({ cost: 1 });
+const COST = ['cost'];
 const MALFORMED: RejectedKey = Object.freeze({ valid: false, code: 'MALFORMED' });
 const NOT_FOUND: RejectedKey = Object.freeze({ valid: false, code: 'NOT_FOUND' });
 
@@ -255,7 +256,7 @@ export function createVerifier(deps: VerifierDependencies) {
       }
     }
 
-    const cost = options?.cost === undefined ? 1 : parseInput(costSchema, options.cost);
+    const cost = options?.cost === undefined ? 1 : parseInput(costSchema, options.cost, COST);
     const limitName = options?.rateLimit ?? 'default';
     if (typeof limitName !== 'string') {
       throw invalidInput([{ path: ['rateLimit'], message: 'Must be the name of a rate limit.' }]);
