@@ -66,7 +66,7 @@ export {
   readKey,
   resolveKeyOptions,
 } from './request/read-key.js';
-export type { RateLimit } from './schema.js';
+export type { ApiKeyRow, AuditEventRow, RateLimit, UsageRow } from './schema.js';
 export { createDrizzleStore, type DatabaseOption } from './storage/drizzle-store.js';
 export { type Migration, migrate } from './storage/migrate.js';
 export type {
@@ -76,6 +76,8 @@ export type {
   KeyStore,
   RevokeManyFilter,
   RowCursor,
+  SpendResult,
+  UsageBatch,
   VerifiableKeyRow,
 } from './storage/store.js';
 export type {
