@@ -45,5 +45,13 @@ describe('withLatchkeyData', () => {
       cause: Object.assign(new Error('x'), { name: 'ApiKeyAuthError', code: 'SOMETHING_ELSE' }),
     });
     expect(withLatchkeyData(shape, lookalike)).toBe(shape);
+    // A 500 whose cause is core's refusal of what a host option answered: not the caller's code.
+    const hostBug = new TRPCError({
+      code: 'INTERNAL_SERVER_ERROR',
+      cause: new LatchkeyError('INVALID_INPUT', {
+        issues: [{ path: ['remaining'], message: 'x' }],
+      }),
+    });
+    expect(withLatchkeyData(shape, hostBug)).toBe(shape);
   });
 });

@@ -1,5 +1,6 @@
 import { type AuthFailureCode, isLatchkeyError, type LatchkeyErrorCode } from '@latchkey/core';
 import { isApiKeyAuthError } from './auth-failure.js';
+import { TRPC_CODE } from './router-error.js';
 
 /** A code from Latchkey: why a key was refused, or what went wrong managing keys. */
 export type LatchkeyCode = AuthFailureCode | LatchkeyErrorCode;
@@ -29,14 +30,26 @@ export interface LatchkeyErrorData {
  */
 export function withLatchkeyData<TShape extends { data: object }>(
   shape: TShape,
-  error: { cause?: unknown },
+  error: { code?: string; cause?: unknown },
 ): TShape & { data: LatchkeyErrorData } {
-  const data = latchkeyErrorData(error.cause);
+  const data = latchkeyErrorData(error);
   return data === null ? shape : { ...shape, data: { ...shape.data, ...data } };
 }
 
-function latchkeyErrorData(cause: unknown): LatchkeyErrorData | null {
-  if (isLatchkeyError(cause)) return { latchkeyCode: cause.code };
+function latchkeyErrorData({
+  code,
+  cause,
+}: {
+  code?: string;
+  cause?: unknown;
+}): LatchkeyErrorData | null {
+  if (isLatchkeyError(cause)) {
+    // Only when core's error is what the answer says: a 500 for what core refused of a host
+    // option's answer is the host's bug, and its code would read as a fault of the caller's request.
+    return code === undefined || code === TRPC_CODE[cause.code]
+      ? { latchkeyCode: cause.code }
+      : null;
+  }
   if (!isApiKeyAuthError(cause)) return null;
   return {
     latchkeyCode: cause.code,

@@ -1,7 +1,8 @@
 import { isLatchkeyError, type LatchkeyErrorCode, storageFailure } from '@latchkey/core';
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 
-const TRPC_CODE: Record<LatchkeyErrorCode, TRPC_ERROR_CODE_KEY> = {
+/** The tRPC error each of core's errors is answered with. */
+export const TRPC_CODE: Record<LatchkeyErrorCode, TRPC_ERROR_CODE_KEY> = {
   INVALID_INPUT: 'BAD_REQUEST',
   NOT_FOUND: 'NOT_FOUND',
   INVALID_STATE: 'CONFLICT',
