@@ -78,26 +78,49 @@ export function buildKeyProcedures<
     return failure;
   };
 
-  const keyProcedure = options.machineProcedure.use(({ ctx, next }) => {
-    // The same reader as core's request helpers, so both doors accept and refuse the same requests.
-    const url = options.url?.({ ctx });
-    const reading = readKey(
-      headerGetter(options.headers({ ctx })),
-      url === null || url === undefined ? null : queryOf(url),
-      keyOptions,
-    );
-    if (!reading.ok) throw refuse(ctx, authFailure(reading.code, { message: reading.message }));
-    // The hot path: a cached key is answered without a promise or a closure of ours, so this
-    // middleware costs what any tRPC middleware costs plus a hash and a lookup (`pnpm bench`).
-    const cached = apiKeys.verifyCached(reading.key);
-    if (cached !== undefined) return next({ ctx: keyContext(admitted(ctx, cached)) });
-    return apiKeys.verify(reading.key).then(
-      (result) => next({ ctx: keyContext(admitted(ctx, result)) }),
-      (error: unknown) => {
-        throw toRouterError(error);
-      },
-    );
-  });
+  /**
+   * `machineProcedure` with the key check: the key read, verified with `required` permissions (in
+   * core's order: permissions before limits, so a key lacking one spends nothing and is told 403
+   * even when its limits are spent), and added to the context.
+   */
+  function keyProcedureRequiring(
+    required: readonly P[],
+  ): KeyProcedure<P, TContext, TMeta, TContextOverrides> {
+    const verifyOptions = required.length === 0 ? undefined : { permissions: [...required] };
+    const procedure = options.machineProcedure.use(({ ctx, next }) => {
+      // The same reader as core's request helpers, so both doors accept and refuse the same requests.
+      const url = options.url?.({ ctx });
+      const reading = readKey(
+        headerGetter(options.headers({ ctx })),
+        url === null || url === undefined ? null : queryOf(url),
+        keyOptions,
+      );
+      if (!reading.ok) throw refuse(ctx, authFailure(reading.code, { message: reading.message }));
+      // The hot path: a cached key is answered without a promise or a closure of ours, so this
+      // middleware costs what any tRPC middleware costs plus a hash and a lookup (`pnpm bench`).
+      const cached = apiKeys.verifyCached(reading.key, verifyOptions);
+      if (cached !== undefined) return next({ ctx: keyContext(admitted(ctx, cached)) });
+      return apiKeys.verify(reading.key, verifyOptions).then(
+        (result) => next({ ctx: keyContext(admitted(ctx, result)) }),
+        (error: unknown) => {
+          throw toRouterError(error);
+        },
+      );
+    });
+    // `keyProcedure.use(requirePermissions(…))` is this procedure requiring more permissions, not
+    // a second middleware that refunds afterwards: one layer, and core's order of checks. Any
+    // other middleware is added as tRPC adds it (a `requirePermissions` after it then refunds).
+    const use = ((middleware: unknown) => {
+      const more = typeof middleware === 'function' ? requiredBy.get(middleware) : undefined;
+      if (more === undefined) return procedure.use(middleware as never);
+      return keyProcedureRequiring([...new Set([...required, ...more])]);
+    }) as typeof procedure.use;
+    return { ...procedure, use };
+  }
+
+  /** The permissions each `requirePermissions(…)` middleware of this plugin requires. */
+  const requiredBy = new WeakMap<object, readonly P[]>();
+  const keyProcedure = keyProcedureRequiring([]);
 
   /** The valid verification, or the refusal thrown. */
   function admitted(ctx: Context, result: VerifyResult<P>): VerifiedKey<P> {
@@ -112,7 +135,7 @@ export function buildKeyProcedures<
     if (unknown.length > 0) {
       throw new TypeError(`Latchkey: requirePermissions(${unknown.join(', ')}): not declared.`);
     }
-    return ({ ctx, next }) => {
+    const middleware: ApiKeyMiddleware<P> = ({ ctx, next }) => {
       const held = ctx.apiKey.permissions;
       const missingPermissions = permissions.filter((permission) => !held.includes(permission));
       if (missingPermissions.length === 0) return next();
@@ -122,6 +145,8 @@ export function buildKeyProcedures<
         missingPermissions,
       );
     };
+    requiredBy.set(middleware, permissions);
+    return middleware;
   };
 
   /**

@@ -66,6 +66,12 @@ function routes(
         .use(requirePermissions('invoices:write'))
         .input(z.object({ amount: z.number().int().positive() }))
         .mutation(({ ctx, input }) => ({ teamId: ctx.consumerId, amount: input.amount })),
+      // The permission checked after another middleware (input parsing): a second layer, which
+      // gives back what the verification spent when it refuses.
+      archive: keyProcedure
+        .input(z.object({ id: z.string() }))
+        .use(requirePermissions('invoices:write'))
+        .mutation(({ input }) => ({ archived: input.id })),
     },
   };
 }
