@@ -29,6 +29,7 @@ describe('bad input is rejected with a clear error and writes nothing', () => {
     ['over-long name', { ...create, name: 'x'.repeat(INPUT_LIMITS.nameMaxLength + 1) }, 'name'],
     ['control character in name', { ...create, name: 'a\u0000b' }, 'name'],
     ['zero-width space in name', { ...create, name: 'prod\u200b' }, 'name'],
+    ['line separator in name', { ...create, name: 'a\u2028b' }, 'name'],
     ['name of invisible characters only', { ...create, name: '\u200d\u00ad' }, 'name'],
     ['name of the wrong type', { ...create, name: 42 }, 'name'],
     ['unknown permission', { ...create, permissions: ['invoices:delete'] }, 'permissions.0'],

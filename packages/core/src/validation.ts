@@ -18,11 +18,12 @@ export const INPUT_LIMITS = {
   gracePeriodMaxMs: 30 * DAY_MS,
 } as const;
 
-// Control characters, and the bidirectional embeddings, overrides and isolates that make text
-// display other than it reads (not the marks LRM, RLM and ALM, which right-to-left text holds).
+// Control characters, the line and paragraph separators (a line break by another name), and the
+// bidirectional embeddings, overrides and isolates that make text display other than it reads
+// (not the marks LRM, RLM and ALM, which right-to-left text holds).
 const CONTROL_CHARACTERS =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
-  /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 // Characters that show as nothing and join nothing (zero-width space, word joiner, invisible
 // operators, byte-order mark): in a name they only make two names that look alike differ. Not
 // ZWJ and ZWNJ, which emoji and several scripts are written with.
