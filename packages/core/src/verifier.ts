@@ -120,10 +120,13 @@ export function createVerifier(deps: VerifierDependencies) {
       const startedAt = generation;
       // A row that cannot be read as a key (a column of the wrong type, written by hand or by
       // another program) is a storage fault too: 503, never a TypeError out of the request.
-      pending = storage(async () => {
-        const row = await store.findByHash(keyHash);
-        return row === undefined ? null : toCachedKey(row, keyHash, deps.defaultRateLimits);
-      }).then((record) => {
+      pending = storage(() =>
+        store
+          .findByHash(keyHash)
+          .then((row) =>
+            row === undefined ? null : toCachedKey(row, keyHash, deps.defaultRateLimits),
+          ),
+      ).then((record) => {
         // A key not found is never cached: a key created next must work at once.
         if (record !== null && generation === startedAt) cache.set(keyIndex, record, clock());
         return record;
