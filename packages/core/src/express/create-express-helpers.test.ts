@@ -174,6 +174,25 @@ describe('Express: requireKey and hasPermission on a real server', () => {
     expect(today?.counts).toEqual({ INSUFFICIENT_PERMISSIONS: 3, VALID: 2, RATE_LIMITED: 1 });
   });
 
+  it('works with any verifier: one without refund refuses with 403 and gives nothing back', async () => {
+    const { apiKeys } = setup();
+    const { key } = await apiKeys.create({ ...base, name: 'r', permissions: ['invoices:read'] });
+    const { requireKey, hasPermission } = createExpressHelpers<Permission>({
+      verify: (presented, options) => apiKeys.verify(presented, options),
+    });
+    const app = express();
+    app.post('/invoices', requireKey(), hasPermission('invoices:write'), (_req, res) => {
+      res.status(201).end();
+    });
+    app.use(reportErrors);
+    const origin = await serve(app);
+    const write = await fetch(`${origin}/invoices`, {
+      method: 'POST',
+      headers: { 'x-api-key': key },
+    });
+    expect(write.status).toBe(403);
+  });
+
   it('429 with Retry-After once the rate limit is spent', async () => {
     const { origin, reader } = await invoiceApi({ rateLimits: [{ limit: 2, windowMs: 30_000 }] });
     const call = () => fetch(`${origin}/api/invoices`, { headers: { 'x-api-key': reader } });

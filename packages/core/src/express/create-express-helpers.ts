@@ -24,11 +24,11 @@ import type {
 export type ExpressHelpersOptions = RequestKeyOptions;
 
 /**
- * What the helpers need of `ApiKeys`: `verify`, and `refund`, with which `hasPermission` gives back
- * what a request it refuses had spent.
+ * What the helpers need of `ApiKeys`: `verify`, and `refund` if it has one (an `ApiKeys` has), with
+ * which `hasPermission` gives back what a request it refuses had spent.
  */
 export interface ExpressKeyVerifier<TPermission extends string> extends KeyVerifier<TPermission> {
-  refund(result: VerifiedKey<TPermission>, code: 'INSUFFICIENT_PERMISSIONS'): Promise<void>;
+  refund?(result: VerifiedKey<TPermission>, code: 'INSUFFICIENT_PERMISSIONS'): Promise<void>;
 }
 
 export type RequireKeyOptions<TPermission extends string> = VerifyOptions<TPermission> & {
@@ -146,16 +146,18 @@ export function createExpressHelpers<TPermission extends string>(
     const verification = (req as WithAuth)[VERIFICATION];
     (req as WithAuth)[VERIFICATION] = undefined;
     const refund =
-      verification === undefined
+      verification === undefined || apiKeys.refund === undefined
         ? Promise.resolve()
         : apiKeys.refund(verification as VerifiedKey<TPermission>, 'INSUFFICIENT_PERMISSIONS');
-    refund.then(
-      () => send(res, failure),
-      (error: unknown) => {
-        if (isLatchkeyError(error, 'STORAGE_UNAVAILABLE')) send(res, storageFailure());
-        else next(error);
-      },
-    );
+    refund
+      .then(
+        () => send(res, failure),
+        (error: unknown) => {
+          if (!isLatchkeyError(error, 'STORAGE_UNAVAILABLE')) throw error;
+          send(res, storageFailure());
+        },
+      )
+      .catch(next);
   }
 }
 
