@@ -263,7 +263,7 @@ describe('roll', () => {
     ]) {
       await expect(apiKeys.update(original.apiKey.id, changes)).rejects.toMatchObject({
         code: 'INVALID_STATE',
-        message: expect.stringContaining('of the key that replaced it (change them there)'),
+        message: expect.stringContaining('(change them there)'),
       });
     }
     // Its name can still change, it can be disabled and enabled, and it still expires when its
@@ -282,7 +282,7 @@ describe('roll', () => {
     ['a file', {}],
     [':memory:', { database: { url: ':memory:' } }],
   ])(
-    'the old key is allowed what the new key is: narrowing the new key narrows it too (%s)',
+    'the old key is allowed no more than the new key: narrowing the new key narrows it too, widening does not widen it (%s)',
     async (_, options) => {
       const { apiKeys } = setup(options);
       const original = await apiKeys.create({
@@ -305,6 +305,18 @@ describe('roll', () => {
       const narrowed = { permissions: ['invoices:read'], metadata: { tier: 'free' } };
       expect(await apiKeys.verify(original.key)).toMatchObject({ valid: true, ...narrowed });
       expect(await apiKeys.get(original.apiKey.id)).toMatchObject(narrowed);
+
+      // Widening the new key does not widen the old one, which may be why the key was rolled.
+      await apiKeys.update(rolled.apiKey.id, {
+        permissions: ['invoices:read', 'invoices:write', 'reports:read'],
+      });
+      expect(await apiKeys.verify(original.key)).toMatchObject({
+        permissions: ['invoices:read', 'invoices:write'],
+      });
+      expect(await apiKeys.verify(original.key, { permissions: ['reports:read'] })).toMatchObject({
+        code: 'INSUFFICIENT_PERMISSIONS',
+      });
+      await apiKeys.update(rolled.apiKey.id, { permissions: ['invoices:read'] });
 
       // Its state stays its own: a leaked new key is revoked without cutting off the old one,
       // which is ended by disabling or revoking it.

@@ -864,7 +864,7 @@ function reasonOrNull(reason: string | undefined): string | null {
 
 function rolledSettings(fields: readonly string[]): LatchkeyError {
   return new LatchkeyError('INVALID_STATE', {
-    message: `This key was rolled: its ${fields.join(', ')} cannot change. It has the permissions, metadata and limits of the key that replaced it (change them there), and expires when its grace period ends (disable or revoke it to end it sooner).`,
+    message: `This key was rolled: its ${fields.join(', ')} cannot change. It has the metadata and limits of the key that replaced it, and no permission that key lacks (change them there), and expires when its grace period ends (disable or revoke it to end it sooner).`,
   });
 }
 

@@ -13,7 +13,7 @@ export const KEY_WITH_BUDGET =
 /**
  * One of the settings a key in its grace period takes from the key that replaced it, as
  * `KEY_WITH_BUDGET` gives it: `remaining`, the refill, the rate limits (whose counters the keys
- * share too), the permissions and the metadata. Narrowing the new key narrows the old one.
+ * share too) and the metadata.
  */
 export function budgetColumn(column: BudgetColumn): string {
   return `(case when b.id is null then k.${column} else b.${column} end)`;
@@ -22,8 +22,16 @@ export function budgetColumn(column: BudgetColumn): string {
 type BudgetColumn =
   | 'remaining'
   | 'rate_limits'
-  | 'permissions'
   | 'metadata'
   | 'refill_amount'
   | 'refill_interval_ms'
   | 'last_refill_at';
+
+/**
+ * A key's permissions as `KEY_WITH_BUDGET` gives them: in its grace period, those of its own that
+ * the key that replaced it holds too. Narrowing the new key narrows the old one; widening it does
+ * not widen the old one, which is often rolled because it leaked.
+ */
+export const PERMISSIONS_WITH_BUDGET = `(case when b.id is null then k.permissions else (
+  select json_group_array(own.value) from json_each(k.permissions) own
+  where own.value in (select value from json_each(b.permissions))) end)`;

@@ -19,7 +19,7 @@ import { alias, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-c
 import { prepareFileDatabase } from '#file-database';
 import { type NativeKeyReader, openNativeKeyReader } from '#native-reader';
 import { type ApiKeyRow, apiKeysTable, auditEventsTable, usageTable } from '../schema.js';
-import { budgetColumn } from './budget.js';
+import { budgetColumn, PERMISSIONS_WITH_BUDGET } from './budget.js';
 import { groupCommit } from './group-commit.js';
 import { migrate } from './migrate.js';
 import type { KeyFilter, KeyStore, RevokeManyFilter, RowCursor } from './store.js';
@@ -322,13 +322,14 @@ const b = alias(keys, 'b');
 const withBudget = eq(b.id, k.budgetKeyId);
 
 /**
- * A key's record as its owner sees it, and as it is verified: a rolled key's permissions,
- * metadata, rate limits, `remaining` and refill are its budget key's (and the two keys count on
- * one rate-limit counter). Its state (enabled, expiry, revocation) is its own.
+ * A key's record as its owner sees it, and as it is verified: a rolled key's metadata, rate
+ * limits, `remaining` and refill are its budget key's (and the two keys count on one rate-limit
+ * counter), and its permissions those of its own that its budget key holds too. Its state
+ * (enabled, expiry, revocation) is its own.
  */
 const recordColumns = {
   ...getTableColumns(k),
-  permissions: sql`${sql.raw(budgetColumn('permissions'))}`.mapWith(k.permissions),
+  permissions: sql`${sql.raw(PERMISSIONS_WITH_BUDGET)}`.mapWith(k.permissions),
   metadata: sql`${sql.raw(budgetColumn('metadata'))}`.mapWith(k.metadata),
   rateLimits: sql`${sql.raw(budgetColumn('rate_limits'))}`.mapWith(k.rateLimits),
   remaining: sql<number | null>`${sql.raw(budgetColumn('remaining'))}`,

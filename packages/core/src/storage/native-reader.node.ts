@@ -1,4 +1,4 @@
-import { budgetColumn, KEY_WITH_BUDGET } from './budget.js';
+import { budgetColumn, KEY_WITH_BUDGET, PERMISSIONS_WITH_BUDGET } from './budget.js';
 import type { VerifiableKeyRow } from './store.js';
 
 /** Looks a key up by hash, synchronously; `undefined` when there is no such key. */
@@ -56,7 +56,7 @@ export async function openNativeKeyReader(
     db.pragma(`cache_size = -${READ_CACHE_KIB}`);
     statement = db.prepare(
       `select k.id, k.consumer_id, k.owner_id, k.name,
-         ${budgetColumn('permissions')} as permissions, ${budgetColumn('metadata')} as metadata,
+         ${PERMISSIONS_WITH_BUDGET} as permissions, ${budgetColumn('metadata')} as metadata,
          k.enabled, k.expires_at, k.revoked_at, ${budgetColumn('rate_limits')} as rate_limits,
          ${budgetColumn('remaining')} as remaining,
          k.budget_key_id

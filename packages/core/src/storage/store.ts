@@ -78,8 +78,8 @@ export interface KeyStore {
   init(): Promise<void>;
   /**
    * The verification read: one indexed lookup by hash, of the columns verification needs, with
-   * `permissions`, `metadata`, `rateLimits` and `remaining` read from the key's budget key once it
-   * was rolled (`budgetKeyId`).
+   * `metadata`, `rateLimits` and `remaining` read from the key's budget key once it was rolled
+   * (`budgetKeyId`), and `permissions` only those of its own that the budget key holds too.
    */
   findByHash(hash: string): Promise<VerifiableKeyRow | undefined>;
   findById(id: string): Promise<ApiKeyRow | undefined>;
@@ -97,9 +97,9 @@ export interface KeyStore {
   ): Promise<'inserted' | 'taken' | 'limit-reached'>;
   /**
    * Changes a key that is not revoked (and belongs to `filter.consumerId`, when given) and writes
-   * the event; the changed key's record as `findById` reads it (a rolled key's permissions,
-   * metadata, rate limits, `remaining` and refill are its budget key's), or `undefined` when no
-   * such key (nothing written).
+   * the event; the changed key's record as `findById` reads it (a rolled key's metadata, rate
+   * limits, `remaining` and refill are its budget key's, its permissions those of its own that the
+   * budget key holds too), or `undefined` when no such key (nothing written).
    */
   updateKey(
     id: string,
