@@ -3,6 +3,7 @@ import type { KeyHasher } from './hash/hasher.js';
 import { isWellFormed, MAX_KEY_LENGTH } from './key-format.js';
 import type { FixedWindowRateLimiter, RateLimitDecision } from './rate-limiter.js';
 import type { ApiKeyRow, RateLimit } from './schema.js';
+import { assertVerifiableRow } from './storage/row-shape.js';
 import type { KeyStore, VerifiableKeyRow } from './storage/store.js';
 import type { RejectedKey, VerifiedKey, VerifyResult } from './types.js';
 import type { UsageRecorder } from './usage-recorder.js';
@@ -402,6 +403,7 @@ function toCachedKey(
   keyHash: string,
   defaults: readonly RateLimit[],
 ): CachedKey {
+  assertVerifiableRow(row);
   const rateLimits = effectiveRateLimits(row, row.budgetKeyId ?? row.id, defaults);
   return {
     id: row.id,

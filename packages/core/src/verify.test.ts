@@ -165,7 +165,11 @@ describe('verify: a storage fault', () => {
     onTestFinished(() => client.close());
     for (const [column, value] of [
       ['permissions', '5'],
+      ['permissions', '"invoices:read"'], // a string: its letters are no permissions
       ['rate_limits', '{}'],
+      ['rate_limits', '[1]'], // a limit without a name: no call would spend from it
+      ['rate_limits', '[{"name":"default","limit":"x","windowMs":1000,"per":"key"}]'],
+      ['metadata', '[]'],
     ] as const) {
       await client.execute({
         sql: `UPDATE latchkey_keys SET ${column} = ? WHERE id = ?`,
@@ -176,6 +180,12 @@ describe('verify: a storage fault', () => {
         new Headers({ authorization: `Bearer ${key}` }),
       );
       expect(state.toResponse()?.status).toBe(503);
+      // Put right, the row verifies again.
+      await client.execute({
+        sql: 'UPDATE latchkey_keys SET permissions = ?, rate_limits = ?, metadata = ? WHERE id = ?',
+        args: ['[]', '[]', '{}', apiKey.id],
+      });
+      expect((await apiKeys.verify(key)).valid).toBe(true);
     }
   });
 });
