@@ -31,6 +31,9 @@ describe('bad input is rejected with a clear error and writes nothing', () => {
     ['zero-width space in name', { ...create, name: 'prod\u200b' }, 'name'],
     ['line separator in name', { ...create, name: 'a\u2028b' }, 'name'],
     ['name of invisible characters only', { ...create, name: '\u200d\u00ad' }, 'name'],
+    ['soft hyphen in name', { ...create, name: 'pro\u00add' }, 'name'],
+    ['Hangul filler in name', { ...create, name: 'a\u3164b' }, 'name'],
+    ['name of the blank braille pattern', { ...create, name: '\u2800\u2800' }, 'name'],
     ['name of the wrong type', { ...create, name: 42 }, 'name'],
     ['unknown permission', { ...create, permissions: ['invoices:delete'] }, 'permissions.0'],
     ['permissions not a list', { ...create, permissions: 'invoices:read' }, 'permissions'],
@@ -135,10 +138,13 @@ describe('bad input is rejected with a clear error and writes nothing', () => {
     const hebrew = await apiKeys.create({ ...create, name: 'מפתח\u200f 2' });
     expect(hebrew.apiKey.name).toBe('מפתח\u200f 2');
     // An emoji joined by ZWJ, and Persian text written with ZWNJ.
-    const joined = await apiKeys.create({ ...create, name: 'CI 👩\u200d💻 کتاب\u200cها' });
-    expect(joined.apiKey.name).toBe('CI 👩\u200d💻 کتاب\u200cها');
-    await apiKeys.revoke(apiKey.id, { reason: 'leaked\n\tin a gist' });
-    expect((await apiKeys.get(apiKey.id))?.revokedReason).toBe('leaked\n\tin a gist');
+    // An emoji joined by ZWJ, Persian written with ZWNJ, a flag of tag characters, a keycap.
+    const scotland = '🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}';
+    const joinedName = `CI 👩\u200d💻 کتاب\u200cها ${scotland} 1\ufe0f\u20e3`;
+    const joined = await apiKeys.create({ ...create, name: joinedName });
+    expect(joined.apiKey.name).toBe(joinedName);
+    await apiKeys.revoke(apiKey.id, { reason: 'leaked\n\tin a gist\u2028(pasted)' });
+    expect((await apiKeys.get(apiKey.id))?.revokedReason).toBe('leaked\n\tin a gist\u2028(pasted)');
   });
 
   it('update, revoke, roll, revokeMany, list and auditLog', async () => {

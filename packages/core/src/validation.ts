@@ -24,14 +24,20 @@ export const INPUT_LIMITS = {
 const CONTROL_CHARACTERS =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
   /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-// Characters that show as nothing and join nothing (zero-width space, word joiner, invisible
-// operators, byte-order mark): in a name they only make two names that look alike differ. Not
-// ZWJ and ZWNJ, which emoji and several scripts are written with.
-const INVISIBLE_CHARACTERS = /[\u200b\u2060-\u2064\ufeff]/;
-// A character that shows: neither white space nor one that is ignored in display.
-const VISIBLE_CHARACTER = /[^\s\p{Default_Ignorable_Code_Point}]/u;
-// Line breaks and tabs, which free text may hold besides.
-const LINE_BREAKS_AND_TABS = /[\t\n]/g;
+// Characters that show as nothing (Unicode's default-ignorable ones: zero-width space, word
+// joiner, soft hyphen, fillers, byte-order mark…) and the interlinear annotation marks: in a name
+// they only make two names that look alike differ. Not ZWJ and ZWNJ, variation selectors and tag
+// characters, with which emoji, flags and several scripts are written, nor the direction marks
+// (LRM, RLM, ALM) that right-to-left text holds.
+const INVISIBLE_CHARACTERS =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: code points are matched one by one
+  /(?![\u061c\u200c-\u200f\ufe00-\ufe0f\u{e0020}-\u{e007f}\u{e0100}-\u{e01ef}])[\p{Default_Ignorable_Code_Point}\ufff9-\ufffb]/u;
+// A character that shows: neither white space, nor one ignored in display, nor the blank
+// braille pattern, which looks like a space.
+const VISIBLE_CHARACTER = /[^\s\p{Default_Ignorable_Code_Point}\u2800]/u;
+// Line breaks (the line and paragraph separators too, as pasted text may hold them) and tabs,
+// which free text may hold besides.
+const LINE_BREAKS_AND_TABS = /[\t\n\u2028\u2029]/g;
 // Half of a surrogate pair alone: not Unicode text. Stored, it would come back as U+FFFD, so two
 // different strings would become one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -203,8 +209,10 @@ export function permissionsSchema<P extends string>(declared: readonly P[]) {
     .transform((list) => [...new Set(list)] as P[]);
 }
 
-/** Parses `input` or throws `INVALID_INPUT` listing every problem; never returns partial data. */
-/** `input` as `schema` gives it, or `INVALID_INPUT`; `at` is where `input` is in the call's. */
+/**
+ * Parses `input` or throws `INVALID_INPUT` listing every problem; never returns partial data. `at`
+ * is where `input` sits in the caller's arguments, for the issues' paths.
+ */
 export function parseInput<S extends z.ZodType>(
   schema: S,
   input: unknown,
