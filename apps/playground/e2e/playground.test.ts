@@ -140,6 +140,12 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
 
     const huge = await call('/api/trpc/whoami', 'x'.repeat(10_000));
     expect(huge.status).toBe(401);
+
+    // A session cookie that is not even percent-encoding is no session: signed out, not a 500.
+    const badCookie = await call('/api/trpc/apiKeys.list', null, {
+      headers: { cookie: 'playground_session=%zz' },
+    });
+    expect(badCookie.status).toBe(401);
   });
 
   it('the hooks page manages the same keys; the API page fills the commands with a key', async () => {
@@ -153,7 +159,11 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
     expect(shown).toMatch(/^play_/);
     const list = page.getByRole('list', { name: 'Keys from useApiKeyManager' });
     await list.getByText('From the hooks').waitFor();
-    expect((await call('/api/trpc/whoami', shown)).body.result.data.consumerId).toBe('team_globex');
+    // A machine's call with a key is answered whatever cookie it carries, a broken one included.
+    const withBadCookie = await call('/api/trpc/whoami', shown, {
+      headers: { cookie: 'playground_session=%E0%A4%A' },
+    });
+    expect(withBadCookie.body.result.data.consumerId).toBe('team_globex');
 
     // Globex is on the free plan: its new keys get 10 calls a minute between them (`limits`), so
     // a burst is refused within its first minute (or its second, if the first ends during it).

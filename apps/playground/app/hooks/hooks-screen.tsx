@@ -1,6 +1,6 @@
 'use client';
 
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { useApiKeyManager } from '@/client/trpc';
 
 export function HooksScreen() {
@@ -10,20 +10,28 @@ export function HooksScreen() {
     isLoading,
     error,
     createApiKey,
+    isCreating,
     revokeApiKey,
     revealedKey,
     dismissRevealedKey,
   } = useApiKeyManager();
   const [problem, setProblem] = useState<string | null>(null);
+  // Set at once, not on the next render as `isCreating` is: a double click makes one key, not two
+  // (the second would replace the first's secret on screen, leaving a live key nobody saw).
+  const creating = useRef(false);
 
   async function quickCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (creating.current) return;
+    creating.current = true;
     const name = new FormData(event.currentTarget).get('name');
     setProblem(null);
     try {
       await createApiKey({ name: String(name), permissions: permissions.slice(0, 1) });
     } catch (caught) {
       setProblem(caught instanceof Error ? caught.message : 'Could not create the key.');
+    } finally {
+      creating.current = false;
     }
   }
 
@@ -36,8 +44,8 @@ export function HooksScreen() {
           Name of a read-only key
           <input type="text" name="name" required maxLength={100} defaultValue="Quick key" />
         </label>
-        <button type="submit" className="primary">
-          Create
+        <button type="submit" className="primary" aria-disabled={isCreating}>
+          {isCreating ? 'Creating…' : 'Create'}
         </button>
       </form>
       {problem && <p role="alert">{problem}</p>}

@@ -64,12 +64,20 @@ export function readSession(cookieValue: string | undefined): DemoUser | null {
   return DEMO_USERS.find((user) => user.id === userId) ?? null;
 }
 
-/** The session cookie's value from a `Cookie` header. */
+/**
+ * The signed-in user from a `Cookie` header. A cookie that is not valid percent-encoding is no
+ * session, as a forged one is: signed out, never a 500 for every call, machines' calls included.
+ */
 export function sessionFromCookieHeader(header: string | null): DemoUser | null {
   if (header === null) return null;
   for (const part of header.split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return readSession(decodeURIComponent(value.join('=')));
+    if (name !== SESSION_COOKIE) continue;
+    try {
+      return readSession(decodeURIComponent(value.join('=')));
+    } catch {
+      return null;
+    }
   }
   return null;
 }
