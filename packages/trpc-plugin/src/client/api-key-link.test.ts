@@ -174,6 +174,33 @@ describe('apiKeyLink', () => {
     expect(requests()).toBe(1);
   });
 
+  it('waits out a 429 page from a proxy in front of the app, and checks its own options', async () => {
+    let refusals = 1;
+    // Stands in for a proxy or CDN answering for the app: a plain-text 429 with Retry-After.
+    const proxyFetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (refusals-- > 0) {
+        const headers = { 'content-type': 'text/plain', 'retry-after': '3' };
+        return new Response('Too Many Requests', { status: 429, headers });
+      }
+      return fetch(input, init);
+    };
+    const { client, waits } = await setup({}, { fetch: proxyFetch });
+    expect((await client.invoices.create.mutate({ amount: 1 }).catch((e) => e)).data?.code).toBe(
+      'FORBIDDEN', // retried after the proxy's 429, then refused by the app itself
+    );
+    expect(waits).toEqual([3000]);
+
+    for (const bad of [
+      { maxRetries: -1 },
+      { maxRetries: Number.POSITIVE_INFINITY },
+      { maxWaitMs: Number.NaN },
+    ]) {
+      expect(() =>
+        apiKeyLink<HostRouter>({ url: 'http://127.0.0.1', apiKey: 'k', ...bad }),
+      ).toThrow(TypeError);
+    }
+  });
+
   it('works with the host transformer', async () => {
     const { apiKeys, clock } = testApiKeys();
     const { key } = await limitedKey(apiKeys, clock, { limitedForMs: 500 });

@@ -8,7 +8,7 @@ import {
 } from '@trpc/client';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { observable, type Unsubscribable } from '@trpc/server/observable';
-import { retryDelayMs } from './retry-after.js';
+import { RefusedResponse, retryDelayMs } from './retry-after.js';
 import { sleep as timerSleep } from './sleep.js';
 
 export type ApiKeyLinkOptions<TRouter extends AnyTRPCRouter> = HTTPBatchLinkOptions<
@@ -52,13 +52,30 @@ export function apiKeyLink<TRouter extends AnyTRPCRouter>(
     sleep = timerSleep,
     clock = Date.now,
     headers,
+    fetch: givenFetch,
     ...httpOptions
   } = options;
+  if (!Number.isSafeInteger(maxRetries) || maxRetries < 0) {
+    throw new TypeError(`apiKeyLink: maxRetries must be a whole number ≥ 0; got ${maxRetries}.`);
+  }
+  if (typeof maxWaitMs !== 'number' || Number.isNaN(maxWaitMs) || maxWaitMs < 0) {
+    throw new TypeError(`apiKeyLink: maxWaitMs must be a number ≥ 0; got ${maxWaitMs}.`);
+  }
   const name = header.toLowerCase();
+  // The caller's fetch is `FetchEsque`, a structural stand-in for the platform's.
+  const send = (givenFetch ?? fetch) as typeof fetch;
   // The cast only restores what the rest spread hides from the compiler: these are the caller's
   // own httpBatchLink options (transformer included) with the headers replaced.
   const http = httpBatchLink<TRouter>({
     ...httpOptions,
+    // A 429 from a proxy or CDN in front of the app is a page, not JSON: tRPC would fail to
+    // read it and lose its status and `Retry-After`, so it is refused here with both kept.
+    fetch: async (input, init) => {
+      const response = await send(input as Parameters<typeof fetch>[0], init as RequestInit);
+      const json = response.headers.get('content-type')?.includes('json') ?? false;
+      if (response.status === 429 && !json) throw new RefusedResponse(response);
+      return response;
+    },
     headers: async ({ opList }) => {
       const key = typeof apiKey === 'string' ? apiKey : await apiKey();
       const given = typeof headers === 'function' ? await headers({ opList }) : headers;
@@ -70,7 +87,7 @@ export function apiKeyLink<TRouter extends AnyTRPCRouter>(
   } as HTTPBatchLinkOptions<TRouter['_def']['_config']['$types']>);
 
   return (runtime) => {
-    const send = http(runtime);
+    const forward = http(runtime);
     return ({ op }) =>
       observable((observer) => {
         // Ends a wait when the caller unsubscribes; the op's own signal ends it when aborted.
@@ -82,11 +99,13 @@ export function apiKeyLink<TRouter extends AnyTRPCRouter>(
         let waited = 0;
 
         const attempt = (retries: number) => {
-          request = send({ op, next: endOfChain }).subscribe({
+          request = forward({ op, next: endOfChain }).subscribe({
             next: (envelope) => observer.next(envelope),
             complete: () => observer.complete(),
             error: (error) => {
-              const delay = retries < maxRetries ? retryDelayMs(error, clock()) : null;
+              const mutation = op.type === 'mutation';
+              const delay =
+                retries < maxRetries ? retryDelayMs(error, clock(), { mutation }) : null;
               if (delay === null || waited + delay > maxWaitMs || signal.aborted) {
                 observer.error(error);
                 return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter, retryDelayMs } from './retry-after.js';
+import { parseRetryAfter, RefusedResponse, retryDelayMs } from './retry-after.js';
 
 const now = Date.UTC(2026, 0, 1, 12, 0, 0);
 const tooMany = { code: -32029 };
@@ -28,8 +28,32 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs({ shape: tooMany, data: {}, meta }, now)).toBe(9000);
   });
 
-  it('reads a bare 429 from something in front of the app', () => {
+  it('reads a bare 429 from something in front of the app, JSON or not', () => {
     expect(retryDelayMs({ shape: null, meta: response({ 'retry-after': '1' }) }, now)).toBe(1000);
+    const page = new RefusedResponse({ status: 429, headers: new Headers({ 'retry-after': '2' }) });
+    expect(retryDelayMs({ shape: null, cause: page }, now)).toBe(2000);
+    expect(retryDelayMs({ shape: null, cause: page }, now, { mutation: true })).toBe(2000);
+  });
+
+  it('never borrows the batch’s Retry-After for a Latchkey refusal that gives no time', () => {
+    const meta = response({ 'retry-after': '1' }); // another call of the batch was rate limited
+    const spent = { shape: tooMany, data: { latchkeyCode: 'USAGE_EXCEEDED' }, meta };
+    expect(retryDelayMs(spent, now)).toBeNull();
+  });
+
+  it('retries a mutation only when Latchkey refused it for a limit, before it ran', () => {
+    const meta = response({ 'retry-after': '1' });
+    const limited = { shape: tooMany, data: { latchkeyCode: 'RATE_LIMITED', retryAfterMs: 500 } };
+    expect(retryDelayMs(limited, now, { mutation: true })).toBe(500);
+    // Thrown by the app's own procedure, which may have changed something first.
+    const byTheApp = { shape: tooMany, data: {}, meta };
+    expect(retryDelayMs(byTheApp, now, { mutation: true })).toBeNull();
+    expect(retryDelayMs(byTheApp, now)).toBe(1000); // a query is safe to send again
+  });
+
+  it('is null for a wait longer than a timer can take', () => {
+    const meta = response({ 'retry-after': '3000000' }); // 34 days
+    expect(retryDelayMs({ shape: tooMany, data: {}, meta }, now)).toBeNull();
   });
 
   it('is null for a 429 that does not say when, and for every other failure', () => {
