@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, expect, test } from 'vitest';
 import { ApiKeyManager, renderWithClient } from './test-support/render.js';
@@ -272,7 +272,12 @@ test('Disable is busy while its update is in flight, so a double click sends one
   const user = userEvent.setup({ delay: null });
   renderWithClient(<ApiKeyManager />, server.url);
 
-  await user.dblClick(await screen.findByRole('button', { name: 'Disable Works' }));
+  const disable = await screen.findByRole('button', { name: 'Disable Works' });
+  act(() => {
+    fireEvent.click(disable); // twice in one task, before React renders the busy state
+    fireEvent.click(disable);
+  });
+  await user.dblClick(disable);
   const busy = screen.getByRole('button', { name: 'Disabling Works' });
   expect([busy.textContent, busy.getAttribute('aria-disabled')]).toEqual(['Disabling…', 'true']);
   expect(document.activeElement).toBe(busy);
@@ -283,6 +288,38 @@ test('Disable is busy while its update is in flight, so a double click sends one
   expect(
     items.filter((event) => event.keyId === apiKey.id && event.action === 'updated'),
   ).toHaveLength(1);
+});
+
+test('two submits in one task create one key, and revoke once', async () => {
+  const server = await startTestServer();
+  await arrangeKey(server, 'Old');
+  const user = userEvent.setup({ delay: null });
+  renderWithClient(<ApiKeyManager />, server.url);
+
+  await screen.findByRole('row', { name: /Old/ });
+  await user.click(screen.getByRole('button', { name: 'Create API key' }));
+  const dialog = screen.getByRole('dialog', { name: 'Create API key' });
+  await user.type(within(dialog).getByLabelText('Name'), 'Once');
+  const form = within(dialog).getByRole('button', { name: 'Create key' }).closest('form');
+  // Both before React renders again: a guard kept in state would see neither.
+  act(() => {
+    fireEvent.submit(form as HTMLFormElement);
+    fireEvent.submit(form as HTMLFormElement);
+  });
+  await screen.findByRole('region', { name: /Your new API key/ });
+  const listed = await server.apiKeys.list({ consumerId: server.session.teamId });
+  expect(listed.items.filter((key) => key.name === 'Once')).toHaveLength(1);
+
+  await user.click(screen.getByRole('button', { name: 'Revoke Old' }));
+  const confirm = screen.getByRole('dialog', { name: /Revoke/ });
+  const revokeForm = confirm.querySelector('form') as HTMLFormElement;
+  act(() => {
+    fireEvent.submit(revokeForm);
+    fireEvent.submit(revokeForm);
+  });
+  await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  const { items } = await server.apiKeys.auditLog({ consumerId: server.session.teamId });
+  expect(items.filter((event) => event.action === 'revoked')).toHaveLength(1);
 });
 
 test('a failed Load more keeps the keys shown, and says why next to the button that tries again', async () => {

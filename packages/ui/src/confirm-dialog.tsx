@@ -1,6 +1,7 @@
-import { type ReactNode, useState } from 'react';
+import type { ReactNode } from 'react';
 import { Dialog, type DialogProps } from './dialog.js';
 import { errorMessage } from './error-message.js';
+import { useSubmission } from './use-submission.js';
 
 export type ConfirmDialogProps = Omit<DialogProps, 'onClose' | 'onSubmit'> & {
   /** Cancel or Escape; ignored while the action runs. */
@@ -27,8 +28,7 @@ export function ConfirmDialog({
   children,
   ...props
 }: ConfirmDialogProps) {
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { pending, error, submit } = useSubmission();
   const cancel = () => {
     if (!pending) onCancel();
   };
@@ -37,17 +37,9 @@ export function ConfirmDialog({
     <Dialog onClose={cancel} data-slot="confirm-dialog" data-tone={tone} {...props}>
       <form
         data-slot="dialog-form"
-        onSubmit={async (event) => {
+        onSubmit={(event) => {
           event.preventDefault();
-          if (pending) return;
-          setPending(true);
-          setError(null);
-          try {
-            await onConfirm();
-          } catch (reason) {
-            setError(reason);
-            setPending(false);
-          }
+          void submit(onConfirm);
         }}
       >
         {children}

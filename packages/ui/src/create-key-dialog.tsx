@@ -2,6 +2,7 @@ import type { CreateApiKeyRequest } from '@latchkey/trpc-plugin';
 import { useId, useState } from 'react';
 import { Dialog, type DialogProps } from './dialog.js';
 import { errorMessage } from './error-message.js';
+import { useSubmission } from './use-submission.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -36,8 +37,7 @@ export function CreateKeyDialog<P extends string>({
   const [name, setName] = useState('');
   const [granted, setGranted] = useState<ReadonlySet<P>>(new Set());
   const [expiry, setExpiry] = useState(0);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { pending, error, submit } = useSubmission();
   const id = useId();
   const cancel = () => {
     if (!pending) onCancel();
@@ -53,23 +53,17 @@ export function CreateKeyDialog<P extends string>({
     >
       <form
         data-slot="dialog-form"
-        onSubmit={async (event) => {
+        onSubmit={(event) => {
           event.preventDefault();
-          if (pending) return;
-          setPending(true);
-          setError(null);
           const ms = EXPIRIES[expiry]?.ms ?? null;
-          try {
-            await onCreate({
+          void submit(() =>
+            onCreate({
               name,
               // in declared order, whatever order they were ticked in
               permissions: permissions.filter((permission) => granted.has(permission)),
               expiresAt: ms === null ? null : Date.now() + ms,
-            });
-          } catch (reason) {
-            setError(reason);
-            setPending(false);
-          }
+            }),
+          );
         }}
       >
         <div data-slot="field">

@@ -1,5 +1,5 @@
 import type { ApiKey } from '@latchkey/core';
-import { type ComponentProps, Fragment, type ReactNode, useId, useState } from 'react';
+import { type ComponentProps, Fragment, type ReactNode, useId, useRef, useState } from 'react';
 import { errorMessage } from './error-message.js';
 import { formatDate, formatDateTime, maskedKey } from './format.js';
 import { KeyStatus } from './key-status.js';
@@ -56,14 +56,18 @@ export function KeyTable<P extends string>({
   ...props
 }: KeyTableProps<P>) {
   const [usageKeyId, setUsageKeyId] = useState<string | null>(null);
-  // Keys whose Disable / Enable is in flight: a second press would send a second update.
+  // Keys whose Disable / Enable is in flight: a second press would send a second update. The state
+  // shows it; the ref guards at once, as two presses in one task both see the state before either.
   const [toggling, setToggling] = useState<ReadonlySet<string>>(() => new Set());
+  const inFlight = useRef(new Set<string>());
   const toggle = async (apiKey: ApiKey<P>) => {
-    if (onToggleEnabled === undefined || toggling.has(apiKey.id)) return;
+    if (onToggleEnabled === undefined || inFlight.current.has(apiKey.id)) return;
+    inFlight.current.add(apiKey.id);
     setToggling((ids) => new Set(ids).add(apiKey.id));
     try {
       await onToggleEnabled(apiKey);
     } finally {
+      inFlight.current.delete(apiKey.id);
       setToggling((ids) => {
         const rest = new Set(ids);
         rest.delete(apiKey.id);

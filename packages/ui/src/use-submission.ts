@@ -1,0 +1,27 @@
+import { useRef, useState } from 'react';
+
+/**
+ * A dialog's action, run once at a time: `pending` while it runs (and after it succeeds, until the
+ * caller closes the dialog), `error` when it failed. The guard is a ref, set at once: state is
+ * only seen on the next render, so two submits in one task (a fast double click, a script) would
+ * both pass a state check and create two keys.
+ */
+export function useSubmission() {
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const running = useRef(false);
+  const submit = async (action: () => Promise<unknown> | undefined): Promise<void> => {
+    if (running.current) return;
+    running.current = true;
+    setPending(true);
+    setError(null);
+    try {
+      await action();
+    } catch (reason) {
+      setError(reason);
+      setPending(false);
+      running.current = false;
+    }
+  };
+  return { pending, error, submit };
+}
