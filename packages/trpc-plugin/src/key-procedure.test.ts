@@ -4,6 +4,7 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createApiKeyPlugin } from './create-api-key-plugin.js';
 import type { LatchkeyCode } from './latchkey-error-data.js';
 import { brokenApiKeys, testApiKeys } from './test-support/api-keys.js';
@@ -280,6 +281,68 @@ describe('keyProcedure through createCaller', () => {
 
     const none = router.createCaller({ ...context, headers: new Headers() }).whoami();
     await expect(none).rejects.toMatchObject({ code: 'UNAUTHORIZED', cause: { code: 'MISSING' } });
+  });
+
+  it('checks the key however the procedure is built, before input, keeping meta', async () => {
+    const { apiKeys } = testApiKeys();
+    const { key } = await apiKeys.create({ ...team, name: 'w', permissions: ['invoices:write'] });
+    const t = initTRPC
+      .context<{ headers: Record<string, string> }>()
+      .meta<{ scope: string }>()
+      .create();
+    const { keyProcedure, requirePermissions } = createApiKeyPlugin({
+      apiKeys,
+      userProcedure: t.procedure,
+      machineProcedure: t.procedure,
+      consumer: () => team,
+      headers: ({ ctx }) => ctx.headers,
+    });
+    const answer = ({ ctx, meta }: { ctx: { consumerId: string }; meta?: { scope: string } }) =>
+      `${ctx.consumerId} ${meta?.scope ?? '-'}`;
+    const router = t.router({
+      plain: keyProcedure.query(answer),
+      meta: keyProcedure.meta({ scope: 'm' }).query(answer),
+      allowed: keyProcedure
+        .meta({ scope: 'a' })
+        .use(requirePermissions('invoices:write'))
+        .mutation(answer),
+      forbidden: keyProcedure.use(requirePermissions('reports:read')).query(answer),
+      input: keyProcedure.input(z.object({ n: z.number() })).query(answer),
+      subscription: keyProcedure.subscription(async function* ({ ctx }) {
+        yield ctx.consumerId;
+      }),
+      afterUse: keyProcedure
+        .use(({ next }) => next())
+        .meta({ scope: 'u' })
+        .query(answer),
+    });
+    const good = router.createCaller({ headers: { 'x-api-key': key } });
+    expect(await good.plain()).toBe('team_a -');
+    expect(await good.meta()).toBe('team_a m');
+    expect(await good.allowed()).toBe('team_a a');
+    expect(await good.input({ n: 1 })).toBe('team_a -');
+    expect(await good.afterUse()).toBe('team_a u');
+    for await (const consumer of await good.subscription()) expect(consumer).toBe('team_a');
+    await expect(good.forbidden()).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      cause: { code: 'INSUFFICIENT_PERMISSIONS' },
+    });
+
+    const none = router.createCaller({ headers: {} });
+    for (const call of [
+      () => none.plain(),
+      () => none.meta(),
+      () => none.allowed(),
+      () => none.afterUse(),
+      () => none.subscription(),
+      // A caller without a key learns nothing of the input the procedure takes.
+      () => none.input({ n: 'not a number' } as never),
+    ]) {
+      await expect(call()).rejects.toMatchObject({
+        code: 'UNAUTHORIZED',
+        cause: { code: 'MISSING' },
+      });
+    }
   });
 
   it('reads only the configured sources', async () => {

@@ -85,9 +85,18 @@ export function buildKeyProcedures<
    */
   function keyProcedureRequiring(
     required: readonly P[],
+    base: HostProcedure<TContext, TMeta, TContextOverrides> = options.machineProcedure,
   ): KeyProcedure<P, TContext, TMeta, TContextOverrides> {
     const verifyOptions = required.length === 0 ? undefined : { permissions: [...required] };
-    const procedure = options.machineProcedure.use(({ ctx, next }) => {
+
+    /**
+     * What the call's key adds to the context, or the refusal thrown. The hot path: a cached key
+     * is answered without a promise or a closure of ours (`pnpm bench`); only a key that needs
+     * storage gives a promise.
+     */
+    const authenticate = (
+      ctx: Context,
+    ): KeyProcedureContext<P> | Promise<KeyProcedureContext<P>> => {
       // The same reader as core's request helpers, so both doors accept and refuse the same requests.
       const url = options.url?.({ ctx });
       const reading = readKey(
@@ -96,26 +105,53 @@ export function buildKeyProcedures<
         keyOptions,
       );
       if (!reading.ok) throw refuse(ctx, authFailure(reading.code, { message: reading.message }));
-      // The hot path: a cached key is answered without a promise or a closure of ours, so this
-      // middleware costs what any tRPC middleware costs plus a hash and a lookup (`pnpm bench`).
       const cached = apiKeys.verifyCached(reading.key, verifyOptions);
-      if (cached !== undefined) return next({ ctx: keyContext(admitted(ctx, cached)) });
+      if (cached !== undefined) return keyContext(admitted(ctx, cached));
       return apiKeys.verify(reading.key, verifyOptions).then(
-        (result) => next({ ctx: keyContext(admitted(ctx, result)) }),
+        (result) => keyContext(admitted(ctx, result)),
         (error: unknown) => {
           throw toRouterError(error);
         },
       );
+    };
+
+    const procedure = base.use(({ ctx, next }) => {
+      const added = authenticate(ctx);
+      return added instanceof Promise
+        ? added.then((keyCtx) => next({ ctx: keyCtx }))
+        : next({ ctx: added });
     });
+
     // `keyProcedure.use(requirePermissions(…))` is this procedure requiring more permissions, not
     // a second middleware that refunds afterwards: one layer, and core's order of checks. Any
     // other middleware is added as tRPC adds it (a `requirePermissions` after it then refunds).
     const use = ((middleware: unknown) => {
       const more = typeof middleware === 'function' ? requiredBy.get(middleware) : undefined;
       if (more === undefined) return procedure.use(middleware as never);
-      return keyProcedureRequiring([...new Set([...required, ...more])]);
+      return keyProcedureRequiring([...new Set([...required, ...more])], base);
     }) as typeof procedure.use;
-    return { ...procedure, use };
+    const meta = ((value: TMeta) =>
+      keyProcedureRequiring(required, base.meta(value))) as typeof procedure.meta;
+
+    // `keyProcedure.query(…)` and `.mutation(…)`, with nothing in between but `requirePermissions`
+    // and `.meta(…)`: the key is checked as the resolver is called, in the same tRPC layer, rather
+    // than in a middleware layer of its own, which costs tRPC more than the check itself (its
+    // copies of the call's options). The resolver sees exactly what it would after the middleware.
+    type Resolver = (opts: { ctx: Context }) => unknown;
+    const checkingKey =
+      (resolver: Resolver): Resolver =>
+      (opts) => {
+        const added = authenticate(opts.ctx);
+        return added instanceof Promise
+          ? added.then((keyCtx) => resolver({ ...opts, ctx: { ...opts.ctx, ...keyCtx } }))
+          : resolver({ ...opts, ctx: { ...opts.ctx, ...added } });
+      };
+    const query = ((resolver: Resolver) =>
+      base.query(checkingKey(resolver) as never)) as typeof procedure.query;
+    const mutation = ((resolver: Resolver) =>
+      base.mutation(checkingKey(resolver) as never)) as typeof procedure.mutation;
+
+    return { ...procedure, use, meta, query, mutation };
   }
 
   /** The permissions each `requirePermissions(…)` middleware of this plugin requires. */
