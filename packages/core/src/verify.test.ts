@@ -190,6 +190,33 @@ describe('verify: a storage fault', () => {
   });
 });
 
+describe("verify: the host's own libsql client", () => {
+  it.each(['bigint', 'string'] as const)(
+    'reads integers given as %s, as numbers: expiry, revocation and uses work as usual',
+    async (intMode) => {
+      const client = createClient({ url: testDatabase().url, intMode });
+      onTestFinished(() => client.close());
+      const { apiKeys, clock } = setup({ database: client, cache: { ttlMs: 0 } });
+      const { key } = await apiKeys.create({
+        ...base,
+        name: 'a',
+        expiresAt: clock.now() + 60_000,
+        remaining: 5,
+      });
+      expect(await apiKeys.verify(key)).toMatchObject({
+        valid: true,
+        expiresAt: clock.now() + 60_000,
+        remaining: 4,
+      });
+      const revoked = await apiKeys.create({ ...base, name: 'b' });
+      await apiKeys.revoke(revoked.apiKey.id);
+      expect((await apiKeys.verify(revoked.key)).code).toBe('REVOKED');
+      clock.advance(60_000);
+      expect((await apiKeys.verify(key)).code).toBe('EXPIRED');
+    },
+  );
+});
+
 describe('verify: what it costs', () => {
   it('a valid key is one indexed read and no write; cached, it is no read at all', async () => {
     const { apiKeys, calls } = counted();

@@ -98,7 +98,15 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     async findByHash(hash) {
       ready();
       if (nativeReader !== undefined) return nativeReader.findByHash(hash);
-      return findByHashQuery?.get({ hash });
+      const row = await findByHashQuery?.get({ hash });
+      if (row === undefined) return undefined;
+      // A host's own client may read integers as bigint or string (its `intMode`): numbers here.
+      return {
+        ...row,
+        expiresAt: nullableNumber(row.expiresAt),
+        revokedAt: nullableNumber(row.revokedAt),
+        remaining: nullableNumber(row.remaining),
+      };
     },
 
     async findById(id) {
@@ -446,7 +454,7 @@ function copySettings(database: LibSQLDrizzle, oldId: string, newId: string) {
     .returning();
 }
 
-function nullableNumber(value: Value | undefined): number | null {
+function nullableNumber(value: Value | number | null | undefined): number | null {
   return value === null || value === undefined ? null : Number(value);
 }
 

@@ -201,6 +201,34 @@ describe('apiKeyLink', () => {
     }
   });
 
+  it('uses the global fetch of the moment, and any fetch that answers as tRPC needs', async () => {
+    const { url } = await serve(hostApp(testApiKeys().apiKeys));
+    const link = apiKeyLink<HostRouter>({ url, apiKey: 'k' });
+    // Replaced after the link was made, as a test's mock or an instrumentation does.
+    const original = globalThis.fetch;
+    const seen: string[] = [];
+    globalThis.fetch = async (input, init) => {
+      seen.push(String(input));
+      return original(input, init);
+    };
+    try {
+      await rejection(createTRPCClient<HostRouter>({ links: [link] }).whoami.query());
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(seen).toHaveLength(1);
+
+    // tRPC only needs `ok` and `json()` of a response.
+    const minimal = async () => ({
+      ok: true,
+      json: async () => [{ result: { data: { consumerId: 'stub' } } }],
+    });
+    const stubbed = createTRPCClient<HostRouter>({
+      links: [apiKeyLink<HostRouter>({ url, apiKey: 'k', fetch: minimal as never })],
+    });
+    expect((await stubbed.whoami.query()).consumerId).toBe('stub');
+  });
+
   it('works with the host transformer', async () => {
     const { apiKeys, clock } = testApiKeys();
     const { key } = await limitedKey(apiKeys, clock, { limitedForMs: 500 });

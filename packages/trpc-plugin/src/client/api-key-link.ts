@@ -62,19 +62,23 @@ export function apiKeyLink<TRouter extends AnyTRPCRouter>(
     throw new TypeError(`apiKeyLink: maxWaitMs must be a number ≥ 0; got ${maxWaitMs}.`);
   }
   const name = header.toLowerCase();
-  // The caller's fetch is `FetchEsque`, a structural stand-in for the platform's.
-  const send = (givenFetch ?? fetch) as typeof fetch;
+
   // The cast only restores what the rest spread hides from the compiler: these are the caller's
   // own httpBatchLink options (transformer included) with the headers replaced.
   const http = httpBatchLink<TRouter>({
     ...httpOptions,
     // A 429 from a proxy or CDN in front of the app is a page, not JSON: tRPC would fail to
     // read it and lose its status and `Retry-After`, so it is refused here with both kept.
+    // The global `fetch` is looked up on each request, as tRPC does, so that one replaced later
+    // (a test's mock, an instrumentation) is the one used. A caller's fetch may answer with any
+    // `ResponseEsque`: only a 429 is looked at.
     fetch: async (input, init) => {
+      const send = (givenFetch ?? globalThis.fetch) as typeof fetch;
       const response = await send(input as Parameters<typeof fetch>[0], init as RequestInit);
-      const json = response.headers.get('content-type')?.includes('json') ?? false;
-      if (response.status === 429 && !json) throw new RefusedResponse(response);
-      return response;
+      if (response.status !== 429) return response;
+      if (response.headers?.get('content-type')?.includes('json')) return response;
+      await response.body?.cancel().catch(() => {}); // frees the connection; the page is not read
+      throw new RefusedResponse(response);
     },
     headers: async ({ opList }) => {
       const key = typeof apiKey === 'string' ? apiKey : await apiKey();

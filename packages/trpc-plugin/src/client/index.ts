@@ -1,2 +1,2 @@
 export { type ApiKeyLinkOptions, apiKeyLink } from './api-key-link.js';
-export { type FailedCall, parseRetryAfter, retryDelayMs } from './retry-after.js';
+export { type FailedCall, parseRetryAfter, RefusedResponse, retryDelayMs } from './retry-after.js';
