@@ -187,6 +187,23 @@ describe('verify: a storage fault', () => {
       });
       expect((await apiKeys.verify(key)).valid).toBe(true);
     }
+    // A key in its grace period too, whose permissions are read with its new key's.
+    const rolled = await apiKeys.roll(apiKey.id, { gracePeriodMs: 60_000 });
+    for (const [id, value] of [
+      [apiKey.id, '"invoices:read"'],
+      [rolled.apiKey.id, '{"a":"invoices:read"}'],
+    ] as const) {
+      await client.execute({
+        sql: 'UPDATE latchkey_keys SET permissions = ? WHERE id = ?',
+        args: [value, id],
+      });
+      await expect(apiKeys.verify(key)).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+      await client.execute({
+        sql: 'UPDATE latchkey_keys SET permissions = ? WHERE id = ?',
+        args: ['[]', id],
+      });
+    }
+    expect((await apiKeys.verify(key)).valid).toBe(true);
   });
 });
 

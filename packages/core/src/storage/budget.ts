@@ -30,8 +30,12 @@ type BudgetColumn =
 /**
  * A key's permissions as `KEY_WITH_BUDGET` gives them: in its grace period, those of its own that
  * the key that replaced it holds too. Narrowing the new key narrows the old one; widening it does
- * not widen the old one, which is often rolled because it leaked.
+ * not widen the old one, which is often rolled because it leaked. A column that is not a list
+ * is given as it is, for the shape check to refuse (`json_each` would make a list of anything).
  */
-export const PERMISSIONS_WITH_BUDGET = `(case when b.id is null then k.permissions else (
-  select json_group_array(own.value) from json_each(k.permissions) own
-  where own.value in (select value from json_each(b.permissions))) end)`;
+export const PERMISSIONS_WITH_BUDGET = `(case
+  when b.id is null then k.permissions
+  when json_type(k.permissions) is not 'array' then k.permissions
+  when json_type(b.permissions) is not 'array' then b.permissions
+  else (select json_group_array(own.value) from json_each(k.permissions) own
+    where own.value in (select value from json_each(b.permissions))) end)`;
