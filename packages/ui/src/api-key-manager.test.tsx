@@ -290,7 +290,7 @@ test('Disable is busy while its update is in flight, so a double click sends one
   ).toHaveLength(1);
 });
 
-test('two submits in one task create one key, and revoke once', async () => {
+test('two submits in one task create one key, and revoke once; Escape waits for the action', async () => {
   const server = await startTestServer();
   await arrangeKey(server, 'Old');
   const user = userEvent.setup({ delay: null });
@@ -316,7 +316,9 @@ test('two submits in one task create one key, and revoke once', async () => {
   act(() => {
     fireEvent.submit(revokeForm);
     fireEvent.submit(revokeForm);
+    fireEvent.keyDown(confirm, { key: 'Escape' }); // Escape does not close it mid-action
   });
+  expect(screen.getByRole('dialog', { name: /Revoke/ })).toBe(confirm);
   await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   const { items } = await server.apiKeys.auditLog({ consumerId: server.session.teamId });
   expect(items.filter((event) => event.action === 'revoked')).toHaveLength(1);

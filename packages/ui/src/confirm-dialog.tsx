@@ -28,9 +28,9 @@ export function ConfirmDialog({
   children,
   ...props
 }: ConfirmDialogProps) {
-  const { pending, error, submit } = useSubmission();
+  const { pending, error, submit, isRunning } = useSubmission();
   const cancel = () => {
-    if (!pending) onCancel();
+    if (!isRunning()) onCancel();
   };
 
   return (

@@ -37,10 +37,10 @@ export function CreateKeyDialog<P extends string>({
   const [name, setName] = useState('');
   const [granted, setGranted] = useState<ReadonlySet<P>>(new Set());
   const [expiry, setExpiry] = useState(0);
-  const { pending, error, submit } = useSubmission();
+  const { pending, error, submit, isRunning } = useSubmission();
   const id = useId();
   const cancel = () => {
-    if (!pending) onCancel();
+    if (!isRunning()) onCancel();
   };
 
   return (

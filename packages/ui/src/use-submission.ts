@@ -23,5 +23,7 @@ export function useSubmission() {
       running.current = false;
     }
   };
-  return { pending, error, submit };
+  /** Whether the action runs now: for Cancel and Escape, which must not close a dialog mid-action. */
+  const isRunning = () => running.current;
+  return { pending, error, submit, isRunning };
 }
