@@ -138,13 +138,21 @@ export function buildKeyProcedures<
     // than in a middleware layer of its own, which costs tRPC more than the check itself (its
     // copies of the call's options). The resolver sees exactly what it would after the middleware.
     type Resolver = (opts: { ctx: Context }) => unknown;
+    // tRPC makes the resolver's options afresh for each call (a copy per layer), so the context is
+    // set on them as the middleware's `next({ ctx })` would: the resolver, and the result tRPC
+    // hands back up the chain, see the same context, with no second copy of the options.
     const checkingKey =
       (resolver: Resolver): Resolver =>
       (opts) => {
         const added = authenticate(opts.ctx);
-        return added instanceof Promise
-          ? added.then((keyCtx) => resolver({ ...opts, ctx: { ...opts.ctx, ...keyCtx } }))
-          : resolver({ ...opts, ctx: { ...opts.ctx, ...added } });
+        if (added instanceof Promise) {
+          return added.then((keyCtx) => {
+            opts.ctx = { ...opts.ctx, ...keyCtx };
+            return resolver(opts);
+          });
+        }
+        opts.ctx = { ...opts.ctx, ...added };
+        return resolver(opts);
       };
     const query = ((resolver: Resolver) =>
       base.query(checkingKey(resolver) as never)) as typeof procedure.query;
