@@ -79,6 +79,7 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
       if (db !== undefined) return;
       const opened = await open(database);
       try {
+        await assertNumberIntegers(opened.db.$client);
         await migrate(opened.db.$client);
         // The native read needs the migrated table, so it is prepared here, after `migrate`.
         if (opened.file !== undefined) {
@@ -98,15 +99,7 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     async findByHash(hash) {
       ready();
       if (nativeReader !== undefined) return nativeReader.findByHash(hash);
-      const row = await findByHashQuery?.get({ hash });
-      if (row === undefined) return undefined;
-      // A host's own client may read integers as bigint or string (its `intMode`): numbers here.
-      return {
-        ...row,
-        expiresAt: nullableNumber(row.expiresAt),
-        revokedAt: nullableNumber(row.revokedAt),
-        remaining: nullableNumber(row.remaining),
-      };
+      return findByHashQuery?.get({ hash });
     },
 
     async findById(id) {
@@ -454,8 +447,23 @@ function copySettings(database: LibSQLDrizzle, oldId: string, newId: string) {
     .returning();
 }
 
-function nullableNumber(value: Value | number | null | undefined): number | null {
+function nullableNumber(value: Value | undefined): number | null {
   return value === null || value === undefined ? null : Number(value);
+}
+
+/**
+ * Refuses a host's libsql client that reads integers other than as numbers (`intMode: 'bigint'`
+ * or `'string'`): times, counts and uses would reach callers as values JSON cannot carry, and
+ * comparisons would go wrong. Said once, at first use, rather than as odd failures later.
+ */
+async function assertNumberIntegers(client: Client): Promise<void> {
+  const { rows } = await client.execute('select 1');
+  const value = rows[0]?.[0];
+  if (typeof value !== 'number') {
+    throw new TypeError(
+      `Latchkey needs a libsql client that reads integers as numbers (intMode 'number', the default); this one reads them as ${typeof value}.`,
+    );
+  }
 }
 
 async function open(database: DatabaseOption): Promise<OpenedDatabase> {
