@@ -22,7 +22,8 @@ export class UsageRecorder {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #stopped = false;
-  #dayStart = 0;
+  // No day yet: the first call works it out, whatever its time (an injected clock may start at 0).
+  #dayStart = Number.NaN;
   #day = '';
   readonly #store: KeyStore;
   readonly #intervalMs: number;
@@ -88,7 +89,10 @@ export class UsageRecorder {
     if (this.#pending.size > 0 && this.#timer === undefined) this.#schedule();
   }
 
-  /** Puts a failed batch back, merged with whatever was recorded meanwhile. */
+  /**
+   * Puts a failed batch back, merged with whatever was recorded meanwhile, day by day: however
+   * many flushes fail in a row, a key holds one set of counts per day, not one per failure.
+   */
   #restore(failed: Map<string, KeyUsage>): void {
     for (const [keyId, old] of failed) {
       const newer = this.#pending.get(keyId);
@@ -96,13 +100,20 @@ export class UsageRecorder {
         this.#pending.set(keyId, old);
         continue;
       }
-      newer.earlier.unshift(...old.earlier, { day: old.day, counts: old.counts });
+      for (const { day, counts } of [...old.earlier, { day: old.day, counts: old.counts }]) {
+        if (day === newer.day) addCounts(newer.counts, counts);
+        else {
+          const same = newer.earlier.find((entry) => entry.day === day);
+          if (same === undefined) newer.earlier.push({ day, counts });
+          else addCounts(same.counts, counts);
+        }
+      }
       if ((old.lastUsedAt ?? 0) > (newer.lastUsedAt ?? 0)) newer.lastUsedAt = old.lastUsedAt;
     }
   }
 
   #dayOf(now: number): string {
-    if (now < this.#dayStart || now >= this.#dayStart + DAY_MS) {
+    if (!(now >= this.#dayStart && now < this.#dayStart + DAY_MS)) {
       this.#dayStart = now - (now % DAY_MS);
       this.#day = utcDay(this.#dayStart);
     }
@@ -125,6 +136,15 @@ export class UsageRecorder {
   #cancelTimer(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+  }
+}
+
+function addCounts(
+  into: Partial<Record<VerifyCode, number>>,
+  from: Partial<Record<VerifyCode, number>>,
+): void {
+  for (const [code, count] of Object.entries(from) as [VerifyCode, number][]) {
+    into[code] = (into[code] ?? 0) + count;
   }
 }
 

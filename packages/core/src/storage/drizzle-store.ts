@@ -263,11 +263,13 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
           .set({ lastUsedAt: sql`max(coalesce(${keys.lastUsedAt}, 0), ${at})` })
           .where(eq(keys.id, id)),
       );
-      if (counts.length > 0) {
+      // In inserts of at most USAGE_ROWS_PER_INSERT rows: SQLite binds at most 32 766 values to
+      // one statement, and one insert of every row failed, on every retry, past about 6 500.
+      for (let start = 0; start < counts.length; start += USAGE_ROWS_PER_INSERT) {
         statements.push(
           database
             .insert(usage)
-            .values(counts)
+            .values(counts.slice(start, start + USAGE_ROWS_PER_INSERT))
             .onConflictDoUpdate({
               target: [usage.keyId, usage.day, usage.code],
               set: { count: sql`${usage.count} + excluded.count` },
@@ -388,6 +390,9 @@ interface Spent {
 
 // Bounds how long one group of spends holds the write lock that other processes wait for.
 const MAX_SPENDS_PER_COMMIT = 256;
+
+// Five bound values a row: 5 000 of the 32 766 that SQLite binds to one statement.
+const USAGE_ROWS_PER_INSERT = 1000;
 
 /**
  * Spends `cost` uses of key `id` at `now` (placeholders): the refill, the check and the decrement
