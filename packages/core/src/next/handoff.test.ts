@@ -66,9 +66,13 @@ describe('hand-off from proxy to route', () => {
     expect(createHandoff({ handoffSecret: secret }).read(proxyBundle.sign(fields))).toBeNull();
   });
 
-  it('refuses a short secret and a bad header name', () => {
+  it('refuses a short secret, a bad header name and a maximum age that is no age', () => {
     expect(() => createHandoff({ handoffSecret: 'short' })).toThrow(/at least 32/);
     expect(() => createHandoff({ handoffHeader: 'x bad' })).toThrow(TypeError);
     expect(createHandoff({ handoffHeader: 'X-Acme-Auth' }).header).toBe('x-acme-auth');
+    // NaN is what an unset environment variable gives: it would have honoured hand-offs forever.
+    for (const handoffMaxAgeMs of [Number.NaN, Number.POSITIVE_INFINITY, -1, 0, 999, 600_001]) {
+      expect(() => createHandoff({ handoffMaxAgeMs }), String(handoffMaxAgeMs)).toThrow(TypeError);
+    }
   });
 });

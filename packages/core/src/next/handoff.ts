@@ -12,15 +12,16 @@ export interface HandoffOptions {
   /**
    * Signs the hand-off; at least 32 characters. Default: 32 random bytes made once per process
    * (kept on `globalThis`, so the proxy and the route handlers of one `next start` share it even
-   * from separate bundles). Set it (from an environment variable) when the proxy and the routes
-   * can run in different processes, as on serverless platforms.
+   * from separate bundles; so do the helpers of every `ApiKeys` in the process: give each set of
+   * keys its own `handoffHeader` or secret). Set it (from an environment variable) when the proxy
+   * and the routes can run in different processes, as on serverless platforms.
    */
   handoffSecret?: string;
   /** The request header that carries the hand-off. Default `'x-latchkey-auth'`. */
   handoffHeader?: string;
   /**
    * How long after signing a hand-off is honoured, so a value that leaked (a route forwarding
-   * its request headers upstream) is soon worthless. Default 60 000 ms.
+   * its request headers upstream) is soon worthless: 1 000 to 600 000 ms. Default 60 000 ms.
    */
   handoffMaxAgeMs?: number;
   /** The time in epoch milliseconds. Default `Date.now`. */
@@ -36,6 +37,8 @@ export interface Handoff {
 
 const SECRET_SLOT = Symbol.for('@latchkey/core/next:handoff-secret');
 const MIN_SECRET_LENGTH = 32;
+// The proxy hands on at once; ten minutes leaves room for clocks of separate processes to differ.
+const MAX_HANDOFF_AGE_MS = 600_000;
 // Metadata is at most 4 kB of JSON; anything far larger is not ours and is not even decoded.
 const MAX_HANDOFF_LENGTH = 32 * 1024;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -48,6 +51,12 @@ export function createHandoff(options: HandoffOptions = {}): Handoff {
   }
   const secret = resolveSecret(options.handoffSecret);
   const maxAgeMs = options.handoffMaxAgeMs ?? 60_000;
+  // NaN (from an unset environment variable) or Infinity would honour a hand-off forever.
+  if (!Number.isSafeInteger(maxAgeMs) || maxAgeMs < 1000 || maxAgeMs > MAX_HANDOFF_AGE_MS) {
+    throw new TypeError(
+      `handoffMaxAgeMs must be a whole number of ms from 1000 to ${MAX_HANDOFF_AGE_MS}; got ${String(options.handoffMaxAgeMs)}.`,
+    );
+  }
   const clock = options.clock ?? Date.now;
   const mac = (payload: string) => toBase64Url(hmac(sha256, secret, encoder.encode(payload)));
 

@@ -90,7 +90,7 @@ describe('proxy: protectedWithKeys', () => {
     expect(hostCalls).toBe(0);
   });
 
-  it('a forged hand-off header is overwritten on protected routes and worthless elsewhere', async () => {
+  it('a hand-off a client sends is overwritten on protected routes and refused elsewhere', async () => {
     const { apiKeys, latchkey, key } = await withKey();
     const { next, routeRequest } = nextStandIn();
     const forged = `${btoa(JSON.stringify({ consumerId: 'team_victim' }))}.c2lnbmF0dXJl`;
@@ -111,12 +111,23 @@ describe('proxy: protectedWithKeys', () => {
     expect(route.headers.get('x-latchkey-auth')).not.toBe(forged);
     expect(latchkey.auth(route).consumerId).toBe('team_1');
 
-    // Outside the list: the host's proxy gets the request untouched, and auth() ignores the forgery.
-    const outside = new Request(`${origin}/dashboard`, { headers: { 'x-latchkey-auth': forged } });
-    const response = await proxy(outside, undefined);
-    expect(await response?.text()).toBe('from the host proxy');
-    expect(seenByHost).toEqual([outside]);
-    expect(latchkey.auth(outside)).toMatchObject({ consumerId: null, keyId: null });
+    // Outside the list, a hand-off is refused before the host's proxy or the route sees it: a
+    // genuine one that leaked (a route forwarding its headers) would otherwise be read by auth().
+    const genuine = route.headers.get('x-latchkey-auth') as string;
+    for (const value of [forged, genuine]) {
+      const outside = new Request(`${origin}/dashboard`, { headers: { 'x-latchkey-auth': value } });
+      const refused = await proxy(outside, undefined);
+      expect(refused?.status).toBe(400);
+      expect(refused?.headers.get('cache-control')).toBe('no-store');
+      expect(await refused?.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    }
+    expect(seenByHost).toEqual([]);
+    expect(
+      latchkey.auth(new Request(`${origin}/dashboard`, { headers: { 'x-latchkey-auth': forged } })),
+    ).toMatchObject({ consumerId: null, keyId: null });
+    const plain = new Request(`${origin}/dashboard`);
+    expect(await (await proxy(plain, undefined))?.text()).toBe('from the host proxy');
+    expect(seenByHost).toEqual([plain]);
 
     // Nor can a real hand-off from another app (another secret) be replayed here.
     const otherApp = createNextHelpers(apiKeys, { handoffSecret: 'o'.repeat(32) });

@@ -43,6 +43,9 @@ export function createKeyProxyFactory<TPermission extends string>(
     const isProtected = createRouteMatcher(protectedWithKeys);
     return async (request, event) => {
       if (!isProtected(request)) {
+        // Only this proxy writes the hand-off, and only on the routes it protects: one a client
+        // sends elsewhere is a copy (a leaked value replayed where `auth()` would read it).
+        if (request.headers.has(handoff.header)) return handoffRefused(handoff.header);
         return proxy === undefined ? undefined : await proxy(request, event);
       }
       const state = await authenticateKey(
@@ -59,4 +62,17 @@ export function createKeyProxyFactory<TPermission extends string>(
       return next({ request: { headers } });
     };
   };
+}
+
+/** 400: a request may not carry the hand-off header; the proxy alone sets it. */
+function handoffRefused(header: string): Response {
+  return Response.json(
+    {
+      error: {
+        code: 'BAD_REQUEST',
+        message: `The ${header} header is set by this app's proxy; a request may not send it.`,
+      },
+    },
+    { status: 400, headers: { 'cache-control': 'no-store' } },
+  );
 }

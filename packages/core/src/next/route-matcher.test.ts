@@ -71,6 +71,11 @@ describe('createRouteMatcher', () => {
     ]) {
       expect(() => patternToRegExp(pattern), pattern).toThrow(TypeError);
     }
+    // Nor a list with no route, or something that is not a route at all, as a JavaScript caller
+    // or a misread configuration may pass.
+    for (const routes of [[], undefined, null, {}, [42]]) {
+      expect(() => createRouteMatcher(routes as never), String(routes)).toThrow(TypeError);
+    }
   });
 
   it('escapes regular-expression characters outside groups', () => {

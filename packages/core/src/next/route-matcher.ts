@@ -26,6 +26,14 @@ const PARAMETER = /^:([A-Za-z0-9_]+)([*+?]?)/;
 export function createRouteMatcher(routes: RouteMatcherParam): RouteMatcher {
   if (typeof routes === 'function') return routes;
   const patterns = (Array.isArray(routes) ? routes : [routes]) as readonly RoutePattern[];
+  if (patterns.length === 0) throw new TypeError('protectedWithKeys lists no route.');
+  for (const pattern of patterns) {
+    if (typeof pattern !== 'string' && !(pattern instanceof RegExp)) {
+      throw new TypeError(
+        `protectedWithKeys takes path patterns, RegExps or a function; got ${JSON.stringify(pattern) ?? String(pattern)}.`,
+      );
+    }
+  }
   const expressions = patterns.map((pattern) =>
     typeof pattern === 'string' ? patternToRegExp(pattern) : pattern,
   );
