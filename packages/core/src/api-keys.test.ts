@@ -514,6 +514,17 @@ describe('authenticateRequest (the method)', () => {
 });
 
 describe('purge', () => {
+  it('a purged key is NOT_FOUND at once in this process, cached or not', async () => {
+    const { apiKeys, clock } = setup();
+    const DAY = 86_400_000;
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'old' });
+    await apiKeys.revoke(apiKey.id);
+    clock.advance(2 * DAY);
+    expect((await apiKeys.verify(key)).code).toBe('REVOKED'); // now cached as revoked
+    expect((await apiKeys.purge({ retentionMs: DAY })).purgedKeyIds).toEqual([apiKey.id]);
+    expect((await apiKeys.verify(key)).code).toBe('NOT_FOUND');
+  });
+
   it('keeps a key whose uses a rolled key in its grace period still spends', async () => {
     const { apiKeys, clock } = setup();
     const DAY = 86_400_000;

@@ -268,6 +268,16 @@ const cacheEntriesSchema = z.number().int().min(0);
 const flushIntervalSchema = z.number().int().min(1).max(MAX_TIMER_MS);
 const keyIdSchema = z.string().min(1).max(INPUT_LIMITS.idMaxLength);
 
+/** What `refund` may count a call under: a refusal that comes after a valid verification. */
+const REFUND_CODES: ReadonlySet<string> = new Set([
+  'INSUFFICIENT_PERMISSIONS',
+  'REVOKED',
+  'EXPIRED',
+  'DISABLED',
+  'RATE_LIMITED',
+  'USAGE_EXCEEDED',
+]);
+
 export function createApiKeys<const TPermissions extends readonly string[] = readonly []>(
   options: ApiKeysOptions<TPermissions>,
 ): ApiKeys<TPermissions[number]> {
@@ -417,7 +427,16 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     rateLimits: defaultRateLimits,
     verify: (key, verifyOptions) => verify<P>(key, verifyOptions),
     verifyCached: (key, verifyOptions) => verifyCached<P>(key, verifyOptions),
-    refund: (result, code) => refund(result as VerifiedKey, code),
+    refund: async (result, code) => {
+      // The code the call is counted under: a refusal of a known key, never `VALID` or a name
+      // that is no code (which would be counted as one, or vanish as `__proto__`).
+      if (code !== undefined && !REFUND_CODES.has(code)) {
+        throw invalidInput([
+          { path: ['code'], message: `Must be one of ${[...REFUND_CODES].join(', ')}.` },
+        ]);
+      }
+      return refund(result as VerifiedKey, code);
+    },
     authenticateRequest: (input, requestOptions) =>
       authenticateRequest(apiKeys, input, requestOptions),
     ready,
@@ -701,6 +720,8 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     async purge(input) {
       const { retentionMs } = parseInput(schemas.purge, input);
       const purgedKeyIds = await storage(() => store.purgeKeys(clock() - retentionMs));
+      // A purged key is NOT_FOUND at once in this process, not REVOKED from the cache.
+      forget(purgedKeyIds.map((id) => ({ id })));
       return { purgedKeyIds };
     },
 

@@ -671,6 +671,23 @@ describe('refund: a request refused after a valid verification spends nothing', 
     expect((await apiKeys.get(apiKey.id))?.remaining).toBe(5);
   });
 
+  it('counts the call only under a refusal code, never VALID or a name that is no code', async () => {
+    const { apiKeys } = setup();
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a', remaining: 5 });
+    const spent = await apiKeys.verify(key);
+    if (!spent.valid) throw new Error('expected a valid key');
+    for (const code of ['VALID', 'MALFORMED', '__proto__', 'bogus']) {
+      await expect(apiKeys.refund(spent, code as never)).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        issues: [{ path: ['code'] }],
+      });
+    }
+    expect((await apiKeys.get(apiKey.id))?.remaining).toBe(4); // nothing was given back
+    await apiKeys.refund(spent, 'RATE_LIMITED');
+    const { days } = await apiKeys.usage(apiKey.id, { days: 1 });
+    expect(days[0]?.counts).toEqual({ RATE_LIMITED: 1 });
+  });
+
   it('does not give back uses that a refill has reset since', async () => {
     const { apiKeys, clock } = setup();
     const { key, apiKey } = await apiKeys.create({

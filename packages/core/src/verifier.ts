@@ -339,13 +339,12 @@ export function createVerifier(deps: VerifierDependencies) {
   }
 
   /** Drops changed keys, and keys spending from them, from this process's cache at once. */
-  function forget(rows: readonly Pick<ApiKeyRow, 'hash' | 'id'>[]): void {
+  function forget(rows: readonly Pick<ApiKeyRow, 'id'>[]): void {
     generation++;
-    const hashes = new Set(rows.map((row) => row.hash));
     const ids = new Set(rows.map((row) => row.id));
     cache.deleteWhere(
       (record) =>
-        hashes.has(record.hash) || (record.budgetKeyId !== null && ids.has(record.budgetKeyId)),
+        ids.has(record.id) || (record.budgetKeyId !== null && ids.has(record.budgetKeyId)),
     );
   }
 
