@@ -15,9 +15,13 @@ export function playgroundSecret(): string {
   try {
     return readFileSync(SECRET_FILE, 'utf8').trim();
   } catch {
-    const secret = randomBytes(32).toString('base64url');
     mkdirSync(dirname(SECRET_FILE), { recursive: true });
-    writeFileSync(SECRET_FILE, secret, { flag: 'wx' }); // a concurrent first start keeps the first
+    try {
+      writeFileSync(SECRET_FILE, randomBytes(32).toString('base64url'), { flag: 'wx' });
+    } catch (error) {
+      // Another process (a parallel build worker) made it first: its secret is the one.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
     return readFileSync(SECRET_FILE, 'utf8').trim();
   }
 }

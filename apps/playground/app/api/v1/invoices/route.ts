@@ -1,3 +1,4 @@
+import { failureOf, failureResponseParts, type RequestAuthFailure } from '@latchkey/core';
 import { listInvoices } from '@/server/invoices';
 import { latchkey } from '@/server/latchkey-next';
 
@@ -6,13 +7,19 @@ export function GET(request: Request): Response {
   const auth = latchkey.auth(request);
   if (auth.consumerId === null) {
     // Only reachable if the proxy did not run for this route: never trust a request without it.
-    return Response.json({ error: { code: 'MISSING' } }, { status: 401 });
+    return refusal(failureOf('MISSING'));
   }
   if (!auth.has({ permission: 'invoices:read' })) {
-    return Response.json(
-      { error: { code: 'INSUFFICIENT_PERMISSIONS', message: 'This key lacks invoices:read.' } },
-      { status: 403 },
-    );
+    return refusal({
+      ...failureOf('INSUFFICIENT_PERMISSIONS'),
+      missingPermissions: ['invoices:read'],
+    });
   }
   return Response.json({ consumerId: auth.consumerId, invoices: listInvoices(auth.consumerId) });
+}
+
+/** Latchkey's answer to a refusal: its status, `WWW-Authenticate`, `Cache-Control` and JSON. */
+function refusal(failure: RequestAuthFailure): Response {
+  const { status, headers, body } = failureResponseParts(failure);
+  return new Response(body, { status, headers });
 }
