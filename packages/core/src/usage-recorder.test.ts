@@ -45,6 +45,7 @@ describe('the usage recorder', () => {
     await apiKeys.refund(result); // e.g. a permission check that ran on as the server shut down
     await vi.advanceTimersByTimeAsync(60_000);
     expect(vi.getTimerCount()).toBe(0);
+    await apiKeys.flush(); // nor does a flush asked for after close()
     expect(reported).toEqual([]);
   });
 

@@ -60,6 +60,8 @@ export class UsageRecorder {
    * kept. Never rejects.
    */
   flush(): Promise<void> {
+    // After `close()` storage is closed: what a late refund counted stays in memory, unwritten.
+    if (this.#stopped) return this.#flushing;
     this.#cancelTimer();
     this.#flushing = this.#flushing.then(() => this.#write());
     return this.#flushing;
