@@ -1,5 +1,5 @@
 import { createClient } from '@libsql/client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApiKeys } from './api-keys.js';
 import { isWellFormed } from './key-format.js';
 import { createDrizzleStore } from './storage/drizzle-store.js';
@@ -515,7 +515,7 @@ describe('authenticateRequest (the method)', () => {
 
 describe('purge', () => {
   it('a purged key is NOT_FOUND at once in this process, cached or not', async () => {
-    const { apiKeys, clock } = setup();
+    const { apiKeys, clock, database } = setup();
     const DAY = 86_400_000;
     const { key, apiKey } = await apiKeys.create({ ...base, name: 'old' });
     await apiKeys.revoke(apiKey.id);
@@ -523,6 +523,15 @@ describe('purge', () => {
     expect((await apiKeys.verify(key)).code).toBe('REVOKED'); // now cached as revoked
     expect((await apiKeys.purge({ retentionMs: DAY })).purgedKeyIds).toEqual([apiKey.id]);
     expect((await apiKeys.verify(key)).code).toBe('NOT_FOUND');
+    // Nor does the refused call counted before the purge come back as a row of a key that is gone.
+    await apiKeys.flush();
+    const client = createClient({ url: database.url });
+    onTestFinished(() => client.close());
+    const rows = await client.execute({
+      sql: 'select * from latchkey_usage where key_id = ?',
+      args: [apiKey.id],
+    });
+    expect(rows.rows).toEqual([]);
   });
 
   it('keeps a key whose uses a rolled key in its grace period still spends', async () => {

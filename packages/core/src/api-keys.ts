@@ -719,7 +719,11 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
 
     async purge(input) {
       const { retentionMs } = parseInput(schemas.purge, input);
+      // Counts made so far are written first: the purge then deletes them with the key's rows,
+      // and what is counted meanwhile for a purged key is dropped, so no row outlives its key.
+      await recorder.flush();
       const purgedKeyIds = await storage(() => store.purgeKeys(clock() - retentionMs));
+      recorder.forget(purgedKeyIds);
       // A purged key is NOT_FOUND at once in this process, not REVOKED from the cache.
       forget(purgedKeyIds.map((id) => ({ id })));
       return { purgedKeyIds };

@@ -67,6 +67,11 @@ export class UsageRecorder {
     return this.#flushing;
   }
 
+  /** Drops what is pending for keys that no longer exist (purged), so no row is written for them. */
+  forget(keyIds: readonly string[]): void {
+    for (const keyId of keyIds) this.#pending.delete(keyId);
+  }
+
   /** For `close()`, after its last flush: no flush is scheduled again, since storage is closed. */
   stop(): void {
     this.#stopped = true;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const SECRET_FILE = '.data/playground-secret';
@@ -15,12 +15,18 @@ export function playgroundSecret(): string {
   try {
     return readFileSync(SECRET_FILE, 'utf8').trim();
   } catch {
+    // Written whole to a file of its own, then linked into place: the link either appears with
+    // the whole secret or fails because another process (a parallel build worker) linked first,
+    // whose secret is then the one. No process ever reads a file still being written.
     mkdirSync(dirname(SECRET_FILE), { recursive: true });
+    const draft = `${SECRET_FILE}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(draft, randomBytes(32).toString('base64url'));
     try {
-      writeFileSync(SECRET_FILE, randomBytes(32).toString('base64url'), { flag: 'wx' });
+      linkSync(draft, SECRET_FILE);
     } catch (error) {
-      // Another process (a parallel build worker) made it first: its secret is the one.
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      rmSync(draft, { force: true });
     }
     return readFileSync(SECRET_FILE, 'utf8').trim();
   }

@@ -39,6 +39,13 @@ export function createNextHelpers<TPermission extends string>(
 ): NextHelpers<TPermission> {
   const keyOptions = resolveKeyOptions(options);
   const handoff = createHandoff(options);
+  // The proxy overwrites the hand-off header and refuses it elsewhere: it cannot be a key's.
+  if (
+    handoff.header === keyOptions.authorizationHeader ||
+    handoff.header === keyOptions.apiKeyHeader
+  ) {
+    throw new TypeError(`handoffHeader ${JSON.stringify(handoff.header)} is where keys are read.`);
+  }
   return {
     withApiKey: createWithApiKey(apiKeys, keyOptions),
     proxy: createKeyProxyFactory(apiKeys, keyOptions, handoff),

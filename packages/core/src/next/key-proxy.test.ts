@@ -139,6 +139,16 @@ describe('proxy: protectedWithKeys', () => {
     expect(latchkey.auth(other.routeRequest('/x')).consumerId).toBeNull();
   });
 
+  it('refuses, when the app starts, a hand-off header that is where keys are read', async () => {
+    const { apiKeys } = await withKey();
+    for (const handoffHeader of ['Authorization', 'x-api-key']) {
+      expect(() => createNextHelpers(apiKeys, { handoffHeader })).toThrow(TypeError);
+    }
+    expect(() =>
+      createNextHelpers(apiKeys, { apiKeyHeader: 'x-acme-key', handoffHeader: 'x-api-key' }),
+    ).not.toThrow();
+  });
+
   it('routes outside the list go straight on when there is no host proxy', async () => {
     const { latchkey } = await withKey();
     const { next, forwarded } = nextStandIn();
