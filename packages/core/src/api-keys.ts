@@ -554,7 +554,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
         if (current.replacedById !== null) throw rolledSettings(settings);
         throw new LatchkeyError('INVALID_STATE');
       }
-      forget([row]);
+      forget([row.id]);
       return toApiKey<P>(row, now);
     },
 
@@ -575,7 +575,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
           event(existing, 'revoked', now, actorId, { reason: revokedReason }),
         ),
       );
-      forget([existing]);
+      forget([existing.id]);
       return toApiKey<P>(row ?? (await findInScope(parsedId, scope)), now);
     },
 
@@ -653,7 +653,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
           ...changes,
           expiresAt: Math.min(outcome.expiresAt ?? Number.POSITIVE_INFINITY, graceEndsAt),
         };
-        forget([old]);
+        forget([old.id]);
         carryRateLimits(previous, row.id);
         return {
           key: fresh.key,
@@ -691,8 +691,9 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
             event(target, 'revoked', now, parsed.actorId, { reason }),
           ),
         );
-        forget(revoked);
-        revokedKeyIds.push(...revoked.map((row) => row.id));
+        const ids = revoked.map((row) => row.id);
+        forget(ids);
+        revokedKeyIds.push(...ids);
       }
       return { revokedKeyIds };
     },
@@ -725,7 +726,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
       const purgedKeyIds = await storage(() => store.purgeKeys(clock() - retentionMs));
       recorder.forget(purgedKeyIds);
       // A purged key is NOT_FOUND at once in this process, not REVOKED from the cache.
-      forget(purgedKeyIds.map((id) => ({ id })));
+      forget(purgedKeyIds);
       return { purgedKeyIds };
     },
 

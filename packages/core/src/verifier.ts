@@ -2,7 +2,7 @@ import type { TtlCache } from './cache.js';
 import type { KeyHasher } from './hash/hasher.js';
 import { isWellFormed, MAX_KEY_LENGTH } from './key-format.js';
 import type { FixedWindowRateLimiter, RateLimitDecision } from './rate-limiter.js';
-import type { ApiKeyRow, RateLimit } from './schema.js';
+import type { RateLimit } from './schema.js';
 import { assertVerifiableRow } from './storage/row-shape.js';
 import type { KeyStore, VerifiableKeyRow } from './storage/store.js';
 import type { RejectedKey, VerifiedKey, VerifyResult } from './types.js';
@@ -20,9 +20,8 @@ export interface VerifyOptions<TPermission extends string> {
 
 /** A stored key as the verification path holds it, with its success result made once. */
 export interface CachedKey {
+  /** The key's id, by which a change in this process finds the entry to drop. */
   id: string;
-  /** The stored hash, by which a change in this process finds the entry to drop. */
-  hash: string;
   /**
    * Once rolled, the key whose rate limits and `remaining` this one has: a change to it drops this
    * entry too.
@@ -124,9 +123,7 @@ export function createVerifier(deps: VerifierDependencies) {
       pending = storage(() =>
         store
           .findByHash(keyHash)
-          .then((row) =>
-            row === undefined ? null : toCachedKey(row, keyHash, deps.defaultRateLimits),
-          ),
+          .then((row) => (row === undefined ? null : toCachedKey(row, deps.defaultRateLimits))),
       ).then((record) => {
         // A key not found is never cached: a key created next must work at once.
         if (record !== null && generation === startedAt) cache.set(keyIndex, record, clock());
@@ -339,9 +336,9 @@ export function createVerifier(deps: VerifierDependencies) {
   }
 
   /** Drops changed keys, and keys spending from them, from this process's cache at once. */
-  function forget(rows: readonly Pick<ApiKeyRow, 'id'>[]): void {
+  function forget(keyIds: readonly string[]): void {
     generation++;
-    const ids = new Set(rows.map((row) => row.id));
+    const ids = new Set(keyIds);
     cache.deleteWhere(
       (record) =>
         ids.has(record.id) || (record.budgetKeyId !== null && ids.has(record.budgetKeyId)),
@@ -397,16 +394,11 @@ function effectiveRateLimits(
   return rateLimits;
 }
 
-function toCachedKey(
-  row: VerifiableKeyRow,
-  keyHash: string,
-  defaults: readonly RateLimit[],
-): CachedKey {
+function toCachedKey(row: VerifiableKeyRow, defaults: readonly RateLimit[]): CachedKey {
   assertVerifiableRow(row);
   const rateLimits = effectiveRateLimits(row, row.budgetKeyId ?? row.id, defaults);
   return {
     id: row.id,
-    hash: keyHash,
     budgetKeyId: row.budgetKeyId,
     consumerId: row.consumerId,
     revokedAt: row.revokedAt,
