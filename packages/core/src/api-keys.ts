@@ -269,7 +269,7 @@ const flushIntervalSchema = z.number().int().min(1).max(MAX_TIMER_MS);
 const keyIdSchema = z.string().min(1).max(INPUT_LIMITS.idMaxLength);
 
 /** What `refund` may count a call under: a refusal that comes after a valid verification. */
-const REFUND_CODES: ReadonlySet<string> = new Set([
+const REFUND_CODES: ReadonlySet<Exclude<VerifyFailureCode, 'MALFORMED' | 'NOT_FOUND'>> = new Set([
   'INSUFFICIENT_PERMISSIONS',
   'REVOKED',
   'EXPIRED',

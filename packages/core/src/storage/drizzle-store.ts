@@ -341,7 +341,7 @@ const recordColumns = {
   lastRefillAt: sql<number | null>`${sql.raw(budgetColumn('last_refill_at'))}`,
 };
 
-/** Keys' records, each with its budget key's rate limits, `remaining` and refill; add `where`. */
+/** Keys' records as `recordColumns` reads them, through the budget key once rolled; add `where`. */
 function selectRecord(database: LibSQLDrizzle) {
   return database.select(recordColumns).from(k).leftJoin(b, withBudget);
 }
