@@ -283,6 +283,44 @@ describe('keyProcedure through createCaller', () => {
     await expect(none).rejects.toMatchObject({ code: 'UNAUTHORIZED', cause: { code: 'MISSING' } });
   });
 
+  it("keeps the host's context and puts the key's consumer over one of the same name", async () => {
+    const { apiKeys } = testApiKeys();
+    const { key, apiKey } = await apiKeys.create({ ...team, name: 'c' });
+    const t = initTRPC
+      .context<{ headers: Record<string, string>; requestId: string; consumerId?: string }>()
+      .create();
+    const { keyProcedure } = createApiKeyPlugin({
+      apiKeys,
+      userProcedure: t.procedure,
+      machineProcedure: t.procedure,
+      consumer: () => team,
+      headers: ({ ctx }) => ctx.headers,
+    });
+    const seen = ({ ctx }: { ctx: { requestId: string; consumerId: string; apiKey: object } }) => ({
+      requestId: ctx.requestId,
+      consumerId: ctx.consumerId,
+      keyId: (ctx.apiKey as { id: string }).id,
+    });
+    const router = t.router({
+      query: keyProcedure.query(seen),
+      // After a middleware of the host's, the key is checked in a middleware of its own.
+      afterUse: keyProcedure.use(({ next }) => next()).query(seen),
+    });
+    // A context that already names a consumer (from a session cookie, say) must not pass it on.
+    const context = {
+      headers: { 'x-api-key': key },
+      requestId: 'r1',
+      consumerId: 'team_from_cookie',
+      apiKey: { id: 'forged' },
+    };
+    const caller = router.createCaller(context);
+    const expected = { requestId: 'r1', consumerId: 'team_a', keyId: apiKey.id };
+    expect(await caller.query()).toEqual(expected);
+    expect(await caller.afterUse()).toEqual(expected);
+    // The host's own object is not changed.
+    expect(context.consumerId).toBe('team_from_cookie');
+  });
+
   it('checks the key however the procedure is built, before input, keeping meta', async () => {
     const { apiKeys } = testApiKeys();
     const { key } = await apiKeys.create({ ...team, name: 'w', permissions: ['invoices:write'] });

@@ -147,11 +147,11 @@ export function buildKeyProcedures<
         const added = authenticate(opts.ctx);
         if (added instanceof Promise) {
           return added.then((keyCtx) => {
-            opts.ctx = { ...opts.ctx, ...keyCtx };
+            opts.ctx = withKey(opts.ctx, keyCtx);
             return resolver(opts);
           });
         }
-        opts.ctx = { ...opts.ctx, ...added };
+        opts.ctx = withKey(opts.ctx, added);
         return resolver(opts);
       };
     const query = ((resolver: Resolver) =>
@@ -210,6 +210,25 @@ export function buildKeyProcedures<
   }
 
   return { keyProcedure, requirePermissions };
+}
+
+/**
+ * The host's context with the key's, as tRPC's `next({ ctx })` makes it: the key's properties win.
+ * They are written first and the host's copied after them, because V8 adds properties to a copy
+ * made by a leading spread (`{ ...ctx, consumerId }`) through a slow path, about 1.5 µs a call
+ * (`pnpm bench`); a host property of the same name is then written over.
+ */
+function withKey<C extends object, P extends string>(
+  ctx: C,
+  added: KeyProcedureContext<P>,
+): C & KeyProcedureContext<P> {
+  const { consumerId, apiKey } = added;
+  const merged = { consumerId, apiKey, ...ctx } as C & KeyProcedureContext<P>;
+  if (merged.consumerId !== consumerId || merged.apiKey !== apiKey) {
+    merged.consumerId = consumerId;
+    merged.apiKey = apiKey;
+  }
+  return merged;
 }
 
 /**
