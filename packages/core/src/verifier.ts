@@ -295,11 +295,11 @@ export function createVerifier(deps: VerifierDependencies) {
     recorder.record(record.id, record.consumerId, 'VALID', now);
     const { cost, decision } = pass;
     if (decision === undefined && usage === undefined) return record.verified as VerifiedKey<P>;
-    const result: VerifiedKey<P> = {
-      ...(record.verified as VerifiedKey<P>),
-      ...(decision === undefined ? {} : { rateLimit: decision.state }),
-      ...(usage === undefined || usage.remaining === null ? {} : { remaining: usage.remaining }),
-    };
+    // Copied, then added to: V8 adds properties to a copy made by a leading spread through a slow
+    // path, which made a rate-limited key's verification three times as dear.
+    const result: VerifiedKey<P> = Object.assign({}, record.verified as VerifiedKey<P>);
+    if (decision !== undefined) result.rateLimit = decision.state;
+    if (usage !== undefined && usage.remaining !== null) result.remaining = usage.remaining;
     const spentRateLimit = rateLimitSpent(pass);
     receipts.set(result, {
       keyId: record.id,
