@@ -3,22 +3,36 @@
 // Writes .bench-results/http.json at the repository root for scripts/bench-report.mjs.
 //
 // On a 2-core machine, throughput varies by several per cent from one second to the next whatever
-// is served: more than the key check costs. So one load run, on connections that stay open, moves
-// from variant to variant every half second in cycles (open, noop, keyed, keyed, noop, open), and
-// each cycle compares the variants over the same three seconds: drift hits every side alike, and
-// the median over many cycles settles where one long run per variant would not.
+// is served: more than the key check costs. Each fresh server is measured twice:
+// - by variant: one load run, on connections that stay open, moves from variant to variant every
+//   half second in cycles (open, noop, keyed, keyed, noop, open), for each variant's req/s and
+//   latency; each cycle compares the variants over the same three seconds;
+// - interleaved: the variants take turns request by request, and the server times each request's
+//   handler. Adjacent requests meet the same machine, so the difference between the variants'
+//   handler times is measured to a fraction of a microsecond, and the ratio of their throughputs
+//   follows from it (below): what the cycles can only show to a few per cent.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { CYCLE, median, quantile, spread, VARIANTS, type Variant, writeResults } from './stats.js';
+import {
+  CYCLE,
+  type HandlerTime,
+  median,
+  quantile,
+  spread,
+  VARIANTS,
+  type Variant,
+  writeResults,
+} from './stats.js';
 
 const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 16);
 const WINDOW_MS = 500;
 const WARMUP_S = 6;
-const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 45);
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 30);
+const INTERLEAVED_SECONDS = Number(process.env.BENCH_HTTP_INTERLEAVED_SECONDS ?? 30);
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
 
 // With two cores, pin the server to one and the load generator to the other, so that they do not
@@ -26,10 +40,18 @@ const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
 const pin = existsSync('/usr/bin/taskset') && cpus().length >= 2;
 if (pin) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
 
+/** What the server reports of itself (server.ts). */
+interface ServerStats {
+  cpuMicros: number;
+  requests: number;
+  overlaps: number;
+  handlerTime: Record<Variant, HandlerTime>;
+}
+
 interface Server {
   url: URL;
   key: string;
-  stats: () => Promise<{ cpuMicros: number; requests: number }>;
+  stats: () => Promise<ServerStats>;
   process: ChildProcess;
 }
 
@@ -48,8 +70,7 @@ async function startServer(): Promise<Server> {
     url: new URL(url),
     key,
     process: child,
-    stats: async () =>
-      (await fetch(statsUrl)).json() as Promise<{ cpuMicros: number; requests: number }>,
+    stats: async () => (await fetch(statsUrl)).json() as Promise<ServerStats>,
   };
 }
 
@@ -133,6 +154,106 @@ async function run(server: Server, seconds: number): Promise<Window[]> {
   return windows.slice(0, windows.length - (windows.length % CYCLE.length));
 }
 
+/** One second of the interleaved run, as the server saw it. */
+interface Interval {
+  elapsedMicros: number;
+  cpuMicros: number;
+  requests: number;
+  handlerTime: Record<Variant, HandlerTime>;
+}
+
+/**
+ * One load run on `server` for `seconds` in which the variants take turns request by request;
+ * what the server reports of each second.
+ */
+async function interleaved(server: Server, seconds: number): Promise<Interval[]> {
+  const intervals: Interval[] = [];
+  let turn = 0;
+  let previous = await server.stats();
+  let previousAt = performance.now();
+  const timer = setInterval(() => {
+    const at = performance.now();
+    void server.stats().then((stats) => {
+      intervals.push(between(previous, stats, (at - previousAt) * 1000));
+      previous = stats;
+      previousAt = at;
+    });
+  }, 1000);
+  await autocannon({
+    url: server.url.origin,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { authorization: `Bearer ${server.key}` },
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          path: `${server.url.pathname}/${VARIANTS[turn++ % VARIANTS.length]}`,
+        }),
+        onResponse: (status) => {
+          if (status !== 200) throw new Error(`status ${status}`);
+        },
+      },
+    ],
+  });
+  clearInterval(timer);
+  const last = await server.stats();
+  if (last.overlaps > 0) {
+    throw new Error(`${last.overlaps} requests started while another was handled: see server.ts`);
+  }
+  // The last second is partly after the load stopped.
+  return intervals.slice(0, -1);
+}
+
+function between(from: ServerStats, to: ServerStats, elapsedMicros: number): Interval {
+  const handlerTime = {} as Record<Variant, HandlerTime>;
+  for (const variant of VARIANTS) {
+    handlerTime[variant] = {
+      requests: to.handlerTime[variant].requests - from.handlerTime[variant].requests,
+      micros: to.handlerTime[variant].micros - from.handlerTime[variant].micros,
+    };
+  }
+  return {
+    elapsedMicros,
+    cpuMicros: to.cpuMicros - from.cpuMicros,
+    requests: to.requests - from.requests,
+    handlerTime,
+  };
+}
+
+/**
+ * The server's time per request of each variant, from the interleaved run. The server's core is
+ * busy all the time (`busy`), so a variant served alone answers one request per its time per
+ * request: the time in its handler, plus what every request costs outside the handler (parsing,
+ * the socket, the event loop, garbage collection between requests), which is the server's CPU
+ * time per request less the average handler time. Garbage collection that runs inside a handler
+ * is charged to that variant: the more it allocates, the more often that happens.
+ */
+function serverTime(intervals: readonly Interval[]) {
+  const sum = (field: (interval: Interval) => number) =>
+    intervals.reduce((total, interval) => total + field(interval), 0);
+  const requests = sum((interval) => interval.requests);
+  const handled = (variant: Variant) => sum((interval) => interval.handlerTime[variant].micros);
+  const handlerMicros = {} as Record<Variant, number>;
+  for (const variant of VARIANTS) {
+    handlerMicros[variant] =
+      handled(variant) / sum((interval) => interval.handlerTime[variant].requests);
+  }
+  const outsideMicros =
+    (sum((interval) => interval.cpuMicros) -
+      VARIANTS.reduce((total, variant) => total + handled(variant), 0)) /
+    requests;
+  const microsPerRequest = (variant: Variant) => outsideMicros + handlerMicros[variant];
+  return {
+    requests,
+    busy: sum((interval) => interval.cpuMicros) / sum((interval) => interval.elapsedMicros),
+    outsideMicros,
+    handlerMicros,
+    /** Throughput of `over` against `under`: the inverse ratio of their times per request. */
+    ratio: (over: Variant, under: Variant) => microsPerRequest(under) / microsPerRequest(over),
+  };
+}
+
 interface Cycle {
   requestsPerSecond: Record<Variant, number>;
   cpuMicrosPerRequest: Record<Variant, number>;
@@ -157,6 +278,7 @@ function cyclesOf(windows: Window[]): Cycle[] {
 
 const cycles: Cycle[] = [];
 const latencies: Record<Variant, number[]> = { open: [], noop: [], keyed: [] };
+const intervals: Interval[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const server = await startServer();
   try {
@@ -164,6 +286,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const windows = await run(server, SECONDS);
     cycles.push(...cyclesOf(windows));
     for (const window of windows) latencies[window.variant].push(...window.latenciesMs);
+    intervals.push(...(await interleaved(server, INTERLEAVED_SECONDS)));
   } finally {
     server.process.kill('SIGTERM');
   }
@@ -179,6 +302,30 @@ const summary = (variant: Variant) => ({
 const pairedRatio = (ratioOf: (cycle: Cycle) => number) => spread(cycles.map(ratioOf));
 const throughputRatio = (over: Variant, under: Variant) =>
   pairedRatio((cycle) => cycle.requestsPerSecond[over] / cycle.requestsPerSecond[under]);
+
+const pooled = serverTime(intervals);
+/**
+ * What `over` adds to a request's handler time against `under`, pooled, with the standard error
+ * of that difference from how much it varies from one second to the next.
+ */
+const addedMicros = (over: Variant, under: Variant) => {
+  const perSecond = intervals.map((interval) => {
+    const { handlerMicros } = serverTime([interval]);
+    return handlerMicros[over] - handlerMicros[under];
+  });
+  const mean = perSecond.reduce((total, value) => total + value, 0) / perSecond.length;
+  const variance =
+    perSecond.reduce((total, value) => total + (value - mean) ** 2, 0) / (perSecond.length - 1);
+  return {
+    micros: pooled.handlerMicros[over] - pooled.handlerMicros[under],
+    standardError: Math.sqrt(variance / perSecond.length),
+  };
+};
+/** A ratio of the interleaved run: pooled over every second, and the middle half of the seconds. */
+const interleavedRatio = (over: Variant, under: Variant) => ({
+  ...spread(intervals.map((interval) => serverTime([interval]).ratio(over, under))),
+  median: pooled.ratio(over, under),
+});
 
 const results = {
   connections: CONNECTIONS,
@@ -199,6 +346,19 @@ const results = {
   ),
   noopRatio: throughputRatio('noop', 'open'),
   ratioToNoopMiddleware: throughputRatio('keyed', 'noop'),
+  interleaved: {
+    seconds: INTERLEAVED_SECONDS,
+    intervals: intervals.length,
+    requests: pooled.requests,
+    busy: pooled.busy,
+    outsideMicros: pooled.outsideMicros,
+    handlerMicros: pooled.handlerMicros,
+    keyedAdds: addedMicros('keyed', 'open'),
+    noopAdds: addedMicros('noop', 'open'),
+    ratio: interleavedRatio('keyed', 'open'),
+    noopRatio: interleavedRatio('noop', 'open'),
+    ratioToNoopMiddleware: interleavedRatio('keyed', 'noop'),
+  },
 };
 writeResults('http', { ...results, cycleResults: cycles });
 console.log(JSON.stringify(results, null, 2));

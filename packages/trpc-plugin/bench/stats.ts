@@ -9,6 +9,12 @@ export const VARIANTS: readonly Variant[] = ['open', 'noop', 'keyed'];
 /** The order of one cycle of measurements: there and back, so no variant always goes first. */
 export const CYCLE: readonly Variant[] = [...VARIANTS, ...[...VARIANTS].reverse()];
 
+/** What the benchmark server reports of one variant's requests: how many, and their handler time. */
+export interface HandlerTime {
+  requests: number;
+  micros: number;
+}
+
 export function quantile(values: readonly number[], q: number): number {
   const sorted = Float64Array.from(values).sort();
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
