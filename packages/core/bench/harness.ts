@@ -1,5 +1,6 @@
-// A small measuring loop for the benchmarks: runs a function back to back for a while, times each
-// call with the monotonic clock, and reports throughput and latency percentiles.
+// The benchmarks' measuring: tinybench times a function call by call and gives its throughput
+// and latency percentiles; the interleaved slices and the concurrent callers are timed here.
+import { Bench } from 'tinybench';
 
 export interface Measurement {
   name: string;
@@ -10,21 +11,80 @@ export interface Measurement {
 }
 
 export interface MeasureOptions {
-  /** How long to measure, after the warm-up. Default 2000 ms. */
+  /** How long to measure, after a warm-up. Default 2000 ms. */
   durationMs?: number;
   warmupMs?: number;
 }
 
+/** `run` called back to back for `durationMs` by tinybench; `run` gets the call's number. */
 export async function measure(
   name: string,
   run: (iteration: number) => unknown,
   { durationMs = 2000, warmupMs = 500 }: MeasureOptions = {},
 ): Promise<Measurement> {
-  const warmupEnd = performance.now() + warmupMs;
-  for (let i = 0; performance.now() < warmupEnd; i++) await run(i);
-  const samples = new Float64Array(20_000_000);
-  const { end, elapsedNs } = await timeCalls(run, durationMs, samples);
-  return summarise(name, samples.subarray(0, end), elapsedNs);
+  let iteration = 0;
+  const bench = new Bench({ time: durationMs, warmupTime: warmupMs, retainSamples: false });
+  bench.add(name, () => run(iteration++));
+  const [task] = await bench.run();
+  const result = task?.result;
+  if (result?.state !== 'completed') {
+    throw new Error(`${name}: ${result?.state === 'errored' ? result.error : 'did not complete'}`);
+  }
+  return {
+    name,
+    // Calls one after another: their number per second is the inverse of their mean time.
+    opsPerSecond: 1000 / result.period,
+    p50Us: result.latency.p50 * 1000,
+    p99Us: result.latency.p99 * 1000,
+    samples: result.latency.samplesCount,
+  };
+}
+
+/** A function to measure, by name. */
+export interface Task {
+  name: string;
+  run: (iteration: number) => unknown;
+}
+
+/**
+ * `tasks` measured by tinybench in `cycles` alternating rounds (there and back, so no task always
+ * goes first), sharing `durationMs` each: per task, the median of its rounds, and each round.
+ */
+export async function measureAlternating(
+  tasks: readonly Task[],
+  { durationMs = 2000, cycles = 6 }: MeasureOptions & { cycles?: number } = {},
+): Promise<{ measurement: Measurement; cycles: Measurement[] }[]> {
+  const rounds = tasks.map((): Measurement[] => []);
+  for (let cycle = 0; cycle < cycles; cycle++) {
+    const order = tasks.map((_, i) => (cycle % 2 === 0 ? i : tasks.length - 1 - i));
+    for (const i of order) {
+      const { name, run } = tasks[i] as Task;
+      const warmupMs = cycle === 0 ? 500 : 100;
+      (rounds[i] as Measurement[]).push(
+        await measure(name, run, { durationMs: durationMs / cycles, warmupMs }),
+      );
+    }
+  }
+  return rounds.map((measured) => ({ measurement: medianOf(measured), cycles: measured }));
+}
+
+/** Each figure's median over measurements of one task. */
+function medianOf(measured: readonly Measurement[]): Measurement {
+  const middle = (pick: (m: Measurement) => number) => spread(measured.map(pick)).median;
+  return {
+    name: (measured[0] as Measurement).name,
+    opsPerSecond: middle((m) => m.opsPerSecond),
+    p50Us: middle((m) => m.p50Us),
+    p99Us: middle((m) => m.p99Us),
+    samples: measured.reduce((total, m) => total + m.samples, 0),
+  };
+}
+
+/** The median of `values`, and their middle half. */
+export function spread(values: readonly number[]): { median: number; q1: number; q3: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { median: at(0.5), q1: at(0.25), q3: at(0.75) };
 }
 
 /**
@@ -92,9 +152,4 @@ export async function measureConcurrent(
     Float64Array.from(latencies, (ms) => ms * 1e6),
     elapsedMs * 1e6,
   );
-}
-
-export function formatRow(m: Measurement): string {
-  const ops = Math.round(m.opsPerSecond).toLocaleString('en-US');
-  return `| ${m.name} | ${ops} | ${m.p50Us.toFixed(2)} | ${m.p99Us.toFixed(2)} |`;
 }
