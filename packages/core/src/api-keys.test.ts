@@ -560,7 +560,7 @@ describe('purge', () => {
     const active = await apiKeys.create({ ...base, name: 'active' });
     await apiKeys.verify(revoked.key);
     await apiKeys.revoke(revoked.apiKey.id, { reason: 'old' });
-    await apiKeys.usage(revoked.apiKey.id); // writes its usage counts
+    await apiKeys.flush(); // writes its usage counts
     clock.advance(3 * DAY);
     const recent = await apiKeys.create({ ...base, name: 'revoked recently' });
     await apiKeys.revoke(recent.apiKey.id);

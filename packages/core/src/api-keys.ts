@@ -702,18 +702,27 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
       const parsedId = parseInput(keyIdSchema, id);
       const { consumerId, days } = parseInput(schemas.usage, input);
       const row = await findInScope(parsedId, { consumerId });
-      await recorder.flush(); // so that the last seconds count too
       const today = clock();
       const dates = Array.from({ length: days }, (_, i) => utcDay(today - (days - 1 - i) * DAY_MS));
-      const rows = await storage(() => store.readUsage(row.id, dates[0] as string));
+      // The last seconds count too: what is counted in memory is added, not written first.
+      const { stored, pending } = await recorder.readWithPending(row.id, () =>
+        storage(() => store.readUsage(row.id, dates[0] as string)),
+      );
       const byDate = new Map(
         dates.map((date) => [date, { date, total: 0, counts: {} } as UsageDay]),
       );
-      for (const usageRow of rows) {
-        const day = byDate.get(usageRow.day);
-        if (day === undefined) continue;
-        day.counts[usageRow.code as VerifyCode] = usageRow.count;
-        day.total += usageRow.count;
+      const add = (date: string, code: VerifyCode, count: number) => {
+        const day = byDate.get(date);
+        if (day === undefined) return;
+        day.counts[code] = (day.counts[code] ?? 0) + count;
+        day.total += count;
+      };
+      for (const usageRow of stored) add(usageRow.day, usageRow.code as VerifyCode, usageRow.count);
+      for (const { day, counts } of pending) {
+        for (const [code, count] of Object.entries(counts) as [VerifyCode, number][]) {
+          // As a flush writes them: a count taken back to nothing is no row.
+          if (count !== 0) add(day, code, count);
+        }
       }
       return { keyId: row.id, days: [...byDate.values()] };
     },

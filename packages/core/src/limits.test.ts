@@ -616,6 +616,97 @@ describe('usage analytics and batched writes', () => {
     });
   });
 
+  it('usage() shows the calls not yet written, and a dashboard polling it writes nothing', async () => {
+    const database = tempDatabase();
+    const { store, calls } = countCalls(createDrizzleStore({ url: database.url }));
+    const { apiKeys } = setup({ storage: store, flushIntervalMs: 60_000 });
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a', permissions: [] });
+    await apiKeys.verify(key);
+    await apiKeys.verify(key);
+    await apiKeys.verify(key, { permissions: ['invoices:read'] });
+    for (let poll = 0; poll < 5; poll++) {
+      const { days } = await apiKeys.usage(apiKey.id, { days: 1 });
+      expect(days[0]).toMatchObject({
+        total: 3,
+        counts: { VALID: 2, INSUFFICIENT_PERMISSIONS: 1 },
+      });
+    }
+    expect(calls.get('recordUsage') ?? 0).toBe(0);
+    // Written once, they are counted once: from storage, no longer from memory.
+    await apiKeys.flush();
+    await apiKeys.verify(key);
+    const { days } = await apiKeys.usage(apiKey.id, { days: 1 });
+    expect(days[0]).toMatchObject({ total: 4, counts: { VALID: 3, INSUFFICIENT_PERMISSIONS: 1 } });
+    expect(calls.get('recordUsage')).toBe(1);
+    database.remove();
+  });
+
+  it('usage() read while a flush is written counts each call once', async () => {
+    const database = tempDatabase();
+    const real = createDrizzleStore({ url: database.url });
+    // The read is made, then held while the flush writes: what it saw is from before the write.
+    let hold: Promise<void> | undefined;
+    let readMade = () => {};
+    const store = new Proxy(real, {
+      get(target, property, receiver) {
+        if (property !== 'readUsage') return Reflect.get(target, property, receiver);
+        return async (...args: Parameters<typeof real.readUsage>) => {
+          const rows = await real.readUsage(...args);
+          readMade();
+          await hold;
+          return rows;
+        };
+      },
+    });
+    const { apiKeys } = setup({ storage: store, flushIntervalMs: 60_000 });
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a' });
+    await apiKeys.verify(key);
+    await apiKeys.verify(key);
+
+    let release = () => {};
+    hold = new Promise((resolve) => {
+      release = resolve;
+    });
+    const read = new Promise<void>((resolve) => {
+      readMade = resolve;
+    });
+    const usage = apiKeys.usage(apiKey.id, { days: 1 });
+    await read;
+    hold = undefined; // the read made again is not held
+    await apiKeys.flush();
+    release();
+    expect((await usage).days[0]?.counts).toEqual({ VALID: 2 });
+    database.remove();
+  });
+
+  it('usage() with a flush during every read writes first, then reads: behind, never twice', async () => {
+    const database = tempDatabase();
+    const real = createDrizzleStore({ url: database.url });
+    let duringRead = async () => {};
+    const store = new Proxy(real, {
+      get(target, property, receiver) {
+        if (property !== 'readUsage') return Reflect.get(target, property, receiver);
+        return async (...args: Parameters<typeof real.readUsage>) => {
+          const rows = await real.readUsage(...args);
+          await duringRead();
+          return rows;
+        };
+      },
+    });
+    const { apiKeys } = setup({ storage: store, flushIntervalMs: 60_000 });
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a' });
+    await apiKeys.verify(key);
+    duringRead = async () => {
+      await apiKeys.verify(key);
+      await apiKeys.flush();
+    };
+    // Three reads, each with a flush during it, then the flush and the read that count: the
+    // call made during that last read is after it.
+    const { days } = await apiKeys.usage(apiKey.id, { days: 1 });
+    expect(days[0]?.counts).toEqual({ VALID: 4 });
+    database.remove();
+  });
+
   it('at most one write per flush interval, whatever the load', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const database = tempDatabase();

@@ -2,14 +2,21 @@ import type { KeyStore, UsageBatch } from './storage/store.js';
 import { DAY_MS, utcDay } from './time.js';
 import type { VerifyCode } from './types.js';
 
-interface KeyUsage {
-  consumerId: string;
-  lastUsedAt: number | null;
+/** A key's outcome counts on one UTC day (`YYYY-MM-DD`). */
+export interface DayCounts {
   day: string;
   counts: Partial<Record<VerifyCode, number>>;
-  /** Counts of days that ended before the flush. */
-  earlier: { day: string; counts: Partial<Record<VerifyCode, number>> }[];
 }
+
+interface KeyUsage extends DayCounts {
+  consumerId: string;
+  lastUsedAt: number | null;
+  /** Counts of days that ended before the flush. */
+  earlier: DayCounts[];
+}
+
+/** How many times `readWithPending` reads again before it writes the pending counts instead. */
+const READ_ATTEMPTS = 3;
 
 /**
  * Aggregates `lastUsedAt` and per-day outcome counts in memory so that a verification never
@@ -21,6 +28,8 @@ export class UsageRecorder {
   #pending = new Map<string, KeyUsage>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  /** Writes begun so far: a read that saw none begin while it ran saw storage hold still. */
+  #writesBegun = 0;
   #stopped = false;
   // No day yet: the first call works it out, whatever its time (an injected clock may start at 0).
   #dayStart = Number.NaN;
@@ -67,6 +76,33 @@ export class UsageRecorder {
     return this.#flushing;
   }
 
+  /**
+   * What `read` finds in storage, and what is counted in memory for `keyId` but not yet written:
+   * for `usage()`, which shows the last seconds this way without writing them, so that a
+   * dashboard polling it does not write more often than the flush interval. A write that begins
+   * while `read` runs may or may not be in what it saw, so `read` is then made again; after a few
+   * such, the pending counts are written first instead, as a flush would.
+   */
+  async readWithPending<T>(
+    keyId: string,
+    read: () => Promise<T>,
+  ): Promise<{ stored: T; pending: DayCounts[] }> {
+    for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+      await this.#flushing; // no write under way
+      const begun = this.#writesBegun;
+      const stored = await read();
+      if (this.#writesBegun === begun) return { stored, pending: this.#pendingOf(keyId) };
+    }
+    await this.flush();
+    return { stored: await read(), pending: [] };
+  }
+
+  #pendingOf(keyId: string): DayCounts[] {
+    const usage = this.#pending.get(keyId);
+    if (usage === undefined) return [];
+    return [...usage.earlier, usage].map(({ day, counts }) => ({ day, counts: { ...counts } }));
+  }
+
   /** Drops what is pending for keys that no longer exist (purged), so no row is written for them. */
   forget(keyIds: readonly string[]): void {
     for (const keyId of keyIds) this.#pending.delete(keyId);
@@ -82,6 +118,7 @@ export class UsageRecorder {
     if (this.#pending.size === 0) return;
     const pending = this.#pending;
     this.#pending = new Map();
+    this.#writesBegun++;
     try {
       await this.#store.recordUsage(toBatch(pending));
     } catch (error) {
