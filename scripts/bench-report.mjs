@@ -106,6 +106,8 @@ if (betterAuth) {
 
 if (http) {
   const paired = http.interleaved;
+  // A handler that waited for I/O would let other requests' time into its own.
+  const handlerTimesHold = paired.overlaps === 0;
   const spread = (r) =>
     `${r.median.toFixed(3)}× (middle half ${r.q1.toFixed(3)}–${r.q3.toFixed(3)})`;
   const serverMicros = (variant) => paired.outsideMicros + paired.handlerMicros[variant];
@@ -139,8 +141,14 @@ if (http) {
     '',
     '| target | result | |',
     '| --- | --- | --- |',
-    `| \`keyProcedure\` (cached key) ≥ 0.95× the no-auth procedure (interleaved) | ${spread(paired.ratio)} | ${verdict(paired.ratio.median >= 0.95)} |`,
-    `| (for scale) the same, by variant (median of the cycles) | ${spread(http.ratio)} | |`,
+    ...(handlerTimesHold
+      ? [
+          `| \`keyProcedure\` (cached key) ≥ 0.95× the no-auth procedure (interleaved) | ${spread(paired.ratio)} | ${verdict(paired.ratio.median >= 0.95)} |`,
+          `| (for scale) the same, by variant (median of the cycles) | ${spread(http.ratio)} | |`,
+        ]
+      : [
+          `| \`keyProcedure\` (cached key) ≥ 0.95× the no-auth procedure (by variant: the interleaved handler times overlapped in ${paired.overlaps} requests and do not hold) | ${spread(http.ratio)} | ${verdict(http.ratio.median >= 0.95)} |`,
+        ]),
     `| (for scale) a middleware that does nothing, against no auth (interleaved) | ${spread(paired.noopRatio)} | |`,
     `| (for scale) \`keyProcedure\` against a middleware that does nothing (interleaved) | ${spread(paired.ratioToNoopMiddleware)} | |`,
     '',

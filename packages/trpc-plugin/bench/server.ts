@@ -34,15 +34,18 @@ const server = createServer(async (req, res) => {
   if (handling) overlaps++;
   handling = true;
   const startedAt = performance.now();
-  const response = await handle(incomingMessageToRequest(req, res, { maxBodySize: 100_000 }));
-  res.writeHead(response.status, [...response.headers].flat());
-  res.end(await response.text());
-  const variant = variantByPath.get(req.url);
-  if (variant !== undefined) {
-    handlerTime[variant].requests++;
-    handlerTime[variant].micros += (performance.now() - startedAt) * 1000;
+  try {
+    const response = await handle(incomingMessageToRequest(req, res, { maxBodySize: 100_000 }));
+    res.writeHead(response.status, [...response.headers].flat());
+    res.end(await response.text());
+    const variant = variantByPath.get(req.url);
+    if (variant !== undefined) {
+      handlerTime[variant].requests++;
+      handlerTime[variant].micros += (performance.now() - startedAt) * 1000;
+    }
+  } finally {
+    handling = false;
   }
-  handling = false;
 });
 server.keepAliveTimeout = 60_000;
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
