@@ -306,19 +306,25 @@ describe('keyProcedure through createCaller', () => {
       // After a middleware of the host's, the key is checked in a middleware of its own.
       afterUse: keyProcedure.use(({ next }) => next()).query(seen),
     });
-    // A context that already names a consumer (from a session cookie, say) must not pass it on.
-    const context = {
-      headers: { 'x-api-key': key },
-      requestId: 'r1',
-      consumerId: 'team_from_cookie',
-      apiKey: { id: 'forged' },
-    };
-    const caller = router.createCaller(context);
+    // A context that already names a consumer (from a session cookie, say) or a key must not
+    // pass them on, whichever of the two it names.
     const expected = { requestId: 'r1', consumerId: 'team_a', keyId: apiKey.id };
-    expect(await caller.query()).toEqual(expected);
-    expect(await caller.afterUse()).toEqual(expected);
-    // The host's own object is not changed.
-    expect(context.consumerId).toBe('team_from_cookie');
+    for (const names of [
+      { consumerId: 'team_from_cookie', apiKey: { id: 'forged' } },
+      { consumerId: 'team_from_cookie' },
+      { apiKey: { id: 'forged' } },
+      { consumerId: 'team_a', apiKey: { id: 'forged' } },
+    ]) {
+      const context = { headers: { 'x-api-key': key }, requestId: 'r1', ...names };
+      const caller = router.createCaller(context);
+      // The first call of each reads storage or the cache; the second is answered from the cache.
+      for (let call = 0; call < 2; call++) {
+        expect(await caller.query()).toEqual(expected);
+        expect(await caller.afterUse()).toEqual(expected);
+      }
+      // The host's own object is not changed.
+      expect(context).toEqual({ headers: { 'x-api-key': key }, requestId: 'r1', ...names });
+    }
   });
 
   it('checks the key however the procedure is built, before input, keeping meta', async () => {

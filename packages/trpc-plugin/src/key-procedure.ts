@@ -136,7 +136,8 @@ export function buildKeyProcedures<
     // `keyProcedure.query(…)` and `.mutation(…)`, with nothing in between but `requirePermissions`
     // and `.meta(…)`: the key is checked as the resolver is called, in the same tRPC layer, rather
     // than in a middleware layer of its own, which costs tRPC more than the check itself (its
-    // copies of the call's options). The resolver sees exactly what it would after the middleware.
+    // copies of the call's options). The resolver sees the same properties and values as after
+    // the middleware (`withKey`: only their order differs).
     type Resolver = (opts: { ctx: Context }) => unknown;
     // tRPC makes the resolver's options afresh for each call (a copy per layer), so the context is
     // set on them as the middleware's `next({ ctx })` would: the resolver, and the result tRPC
@@ -213,10 +214,12 @@ export function buildKeyProcedures<
 }
 
 /**
- * The host's context with the key's, as tRPC's `next({ ctx })` makes it: the key's properties win.
- * They are written first and the host's copied after them, because V8 adds properties to a copy
- * made by a leading spread (`{ ...ctx, consumerId }`) through a slow path, about 1.5 µs a call
- * (`pnpm bench`); a host property of the same name is then written over.
+ * The host's context with the key's: the same properties and values as tRPC's `next({ ctx })`
+ * gives, the key's winning over the host's of the same name. They are written first and the
+ * host's copied after them, because V8 adds properties to a copy made by a leading spread
+ * (`{ ...ctx, consumerId }`) through a slow path, about 1.5 µs a call (`pnpm bench`); a host
+ * property of the same name is then written over. So the key's two come first in
+ * `Object.keys(ctx)`, where `next` puts them last.
  */
 function withKey<C extends object, P extends string>(
   ctx: C,
