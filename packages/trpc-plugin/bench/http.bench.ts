@@ -176,9 +176,10 @@ async function interleaved(
   let previous = await server.stats();
   const overlapsBefore = previous.overlaps;
   let previousAt = performance.now();
+  let sampling: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     const at = performance.now();
-    void server.stats().then((stats) => {
+    sampling = server.stats().then((stats) => {
       intervals.push(between(previous, stats, (at - previousAt) * 1000));
       previous = stats;
       previousAt = at;
@@ -191,9 +192,11 @@ async function interleaved(
     headers: { authorization: `Bearer ${server.key}` },
     requests: [
       {
+        // There and back (open, noop, keyed, keyed, noop, open), so that no variant always
+        // follows the same one.
         setupRequest: (request) => ({
           ...request,
-          path: `${server.url.pathname}/${VARIANTS[turn++ % VARIANTS.length]}`,
+          path: `${server.url.pathname}/${CYCLE[turn++ % CYCLE.length]}`,
         }),
         onResponse: (status) => {
           if (status !== 200) throw new Error(`status ${status}`);
@@ -202,9 +205,10 @@ async function interleaved(
     ],
   });
   clearInterval(timer);
+  await sampling;
   const { overlaps } = await server.stats();
-  // The last second is partly after the load stopped.
-  return { intervals: intervals.slice(0, -1), overlaps: overlaps - overlapsBefore };
+  // The first second holds the connections' opening.
+  return { intervals: intervals.slice(1), overlaps: overlaps - overlapsBefore };
 }
 
 function between(from: ServerStats, to: ServerStats, elapsedMicros: number): Interval {
@@ -308,6 +312,11 @@ const pairedRatio = (ratioOf: (cycle: Cycle) => number) => spread(cycles.map(rat
 const throughputRatio = (over: Variant, under: Variant) =>
   pairedRatio((cycle) => cycle.requestsPerSecond[over] / cycle.requestsPerSecond[under]);
 
+if (intervals.length < 2) {
+  throw new Error(
+    'The interleaved run needs at least 3 s a round (BENCH_HTTP_INTERLEAVED_SECONDS).',
+  );
+}
 const pooled = serverTime(intervals);
 /**
  * What `over` adds to a request's handler time against `under`, pooled, with the standard error

@@ -20,7 +20,7 @@ let requests = 0;
 const handlerTime = Object.fromEntries(
   VARIANTS.map((variant) => [variant, { requests: 0, micros: 0 }]),
 ) as Record<Variant, HandlerTime>;
-let handling = false;
+let handlersRunning = 0;
 let overlaps = 0;
 
 const server = createServer(async (req, res) => {
@@ -31,8 +31,7 @@ const server = createServer(async (req, res) => {
     return;
   }
   requests++;
-  if (handling) overlaps++;
-  handling = true;
+  if (handlersRunning++ > 0) overlaps++;
   const startedAt = performance.now();
   try {
     const response = await handle(incomingMessageToRequest(req, res, { maxBodySize: 100_000 }));
@@ -44,7 +43,7 @@ const server = createServer(async (req, res) => {
       handlerTime[variant].micros += (performance.now() - startedAt) * 1000;
     }
   } finally {
-    handling = false;
+    handlersRunning--;
   }
 });
 server.keepAliveTimeout = 60_000;
