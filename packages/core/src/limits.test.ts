@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { manualClock, tempDatabase } from '@latchkey/test-support';
 import { createClient } from '@libsql/client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { createApiKeys } from './api-keys.js';
 import { FixedWindowRateLimiter } from './rate-limiter.js';
 import { createDrizzleStore } from './storage/drizzle-store.js';
 import { base, countCalls, setup, testDatabase } from './test-support/fixtures.js';
@@ -759,6 +760,23 @@ describe('refund: a request refused after a valid verification spends nothing', 
     const spent = await apiKeys.verify(key);
     if (!spent.valid) throw new Error('expected a valid key');
     await Promise.all([refund(spent), refund(spent), refund(spent)]);
+    expect((await apiKeys.get(apiKey.id))?.remaining).toBe(5);
+  });
+
+  it("gives back only what this instance spent: another instance's result, or a copy, gives nothing", async () => {
+    const { apiKeys, database } = setup();
+    const other = createApiKeys({ database: { url: database.url }, prefix: 'acme' });
+    onTestFinished(() => other.close());
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a', remaining: 5 });
+    const spent = await other.verify(key);
+    if (!spent.valid) throw new Error('expected a valid key');
+    // What a user sees of a result that spent something: its fields, as data.
+    expect(JSON.parse(JSON.stringify(spent))).toEqual({ ...spent });
+    expect(spent).toMatchObject({ keyId: apiKey.id, remaining: 4 });
+    await apiKeys.refund(spent);
+    await other.refund({ ...spent });
+    expect((await apiKeys.get(apiKey.id))?.remaining).toBe(4);
+    await other.refund(spent);
     expect((await apiKeys.get(apiKey.id))?.remaining).toBe(5);
   });
 

@@ -64,8 +64,8 @@ export interface VerifierDependencies {
 interface Receipt {
   keyId: string;
   cost: number;
-  rateLimit?: { subject: string; windowStart: number };
-  usage?: { lastRefillAt: number | null };
+  rateLimit: { subject: string; windowStart: number } | undefined;
+  usage: { lastRefillAt: number | null } | undefined;
 }
 
 /** What a call that passed the in-memory checks spends: its cost, and its rate limit's decision. */
@@ -90,9 +90,29 @@ const NOT_FOUND: RejectedKey = Object.freeze({ valid: false, code: 'NOT_FOUND' }
 export function createVerifier(deps: VerifierDependencies) {
   const { store, storage, admit, cache, hash, index, clock, limiter, recorder } = deps;
 
-  // A result that spent something is a fresh object, so it can key its own receipt; the shared
-  // frozen result of a key without limits spent nothing and has none.
-  const receipts = new WeakMap<object, Receipt>();
+  /**
+   * The result of a verification that spent something: the key's result with its limits' state,
+   * and, in a private field, the receipt of what it spent, for `refund`. The class is this
+   * instance's own, so a result of another instance has no receipt here. (A `WeakMap` from results
+   * to receipts cost more than all the rest of a rate-limited verification.) The shared frozen
+   * result of a key without limits spent nothing and has none.
+   */
+  class SpentResult {
+    #receipt: Receipt | undefined;
+
+    constructor(verified: VerifiedKey, receipt: Receipt) {
+      Object.assign(this, verified);
+      this.#receipt = receipt;
+    }
+
+    /** The receipt of `result`, once: what was spent is given back only once. */
+    static take(result: object): Receipt | undefined {
+      if (!(#receipt in result)) return undefined;
+      const receipt = result.#receipt;
+      result.#receipt = undefined;
+      return receipt;
+    }
+  }
 
   // Bumped by every change, so that a lookup that started before a change does not put the old
   // record back into the cache after the change dropped it.
@@ -283,8 +303,8 @@ export function createVerifier(deps: VerifierDependencies) {
 
   /**
    * Counts the call as valid and returns its result: the key's one frozen result when nothing was
-   * spent (the hot path allocates nothing), else a fresh one carrying the limits' state, keyed to
-   * a receipt of what was spent so that `refund` can give it back.
+   * spent (the hot path allocates nothing), else a fresh one carrying the limits' state and a
+   * receipt of what was spent, so that `refund` can give it back.
    */
   function valid<P extends string>(
     record: CachedKey,
@@ -295,18 +315,17 @@ export function createVerifier(deps: VerifierDependencies) {
     recorder.record(record.id, record.consumerId, 'VALID', now);
     const { cost, decision } = pass;
     if (decision === undefined && usage === undefined) return record.verified as VerifiedKey<P>;
-    // Copied, then added to: V8 adds properties to a copy made by a leading spread through a slow
-    // path, which made a rate-limited key's verification three times as dear.
-    const result: VerifiedKey<P> = Object.assign({}, record.verified as VerifiedKey<P>);
-    if (decision !== undefined) result.rateLimit = decision.state;
-    if (usage !== undefined && usage.remaining !== null) result.remaining = usage.remaining;
-    const spentRateLimit = rateLimitSpent(pass);
-    receipts.set(result, {
+    const receipt: Receipt = {
       keyId: record.id,
       cost,
-      ...(spentRateLimit === undefined ? {} : { rateLimit: spentRateLimit }),
-      ...(usage === undefined ? {} : { usage: { lastRefillAt: usage.lastRefillAt } }),
-    });
+      rateLimit: rateLimitSpent(pass),
+      usage: usage === undefined ? undefined : { lastRefillAt: usage.lastRefillAt },
+    };
+    // Copied, then added to: V8 adds properties to a copy made by a leading spread through a slow
+    // path, which made a rate-limited key's verification three times as dear.
+    const result = new SpentResult(record.verified, receipt) as unknown as VerifiedKey<P>;
+    if (decision !== undefined) result.rateLimit = decision.state;
+    if (usage !== undefined && usage.remaining !== null) result.remaining = usage.remaining;
     return result;
   }
 
@@ -323,9 +342,8 @@ export function createVerifier(deps: VerifierDependencies) {
     const now = clock();
     recorder.record(result.keyId, result.consumerId, 'VALID', now, -1);
     recorder.record(result.keyId, result.consumerId, code, now);
-    const receipt = receipts.get(result);
+    const receipt = SpentResult.take(result);
     if (receipt === undefined) return;
-    receipts.delete(result);
     if (receipt.rateLimit !== undefined) {
       limiter.refund(receipt.rateLimit.subject, receipt.rateLimit.windowStart, receipt.cost);
     }
