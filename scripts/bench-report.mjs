@@ -48,6 +48,7 @@ if (core) {
     '| --- | ---: | ---: | ---: |',
     row(core.floor),
     row(core.cached),
+    ...(core.cachedRateLimited === undefined ? [] : [row(core.cachedRateLimited)]),
     row(core.cold10k),
     row(core.cold1m),
     ...(core.usageLimited === undefined
@@ -63,7 +64,7 @@ if (core) {
     `| cold \`verify\` p99 at 1M keys < 500 µs | ${core.cold1m.p99Us.toFixed(0)} µs | ${verdict(core.cold1m.p99Us < 500)} |`,
     `| ≤ 1 write per key per flush interval | ${core.writesPer10k.writes} per 10 000 | ${verdict(core.writesPer10k.writes <= 1)} |`,
     '',
-    'The floor, the cached `verify` and the one-caller row are measured by tinybench, which times',
+    'The rows but the cold sizes and the concurrent callers are measured by tinybench, which times',
     'every call on its own: p50 and p99 are of single calls, and ops/s is one over their mean time.',
     "The cold sizes' alternating slices are timed call by call by the benchmark itself (ops/s:",
     'calls over the time of their slices), and the concurrent row is the throughput of its 16',

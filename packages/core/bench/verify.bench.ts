@@ -52,6 +52,30 @@ const durationMs = Number(process.env.BENCH_DURATION_MS ?? 3000);
   await apiKeys.close();
 }
 
+// A cached key with a rate limit: each verification also spends a unit of its window, in memory,
+// and its result carries the window's state.
+{
+  const folder = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
+  const apiKeys = createApiKeys({
+    database: { url: `file:${join(folder, 'rate-limited.db')}` },
+    onBackgroundError: () => {},
+  });
+  const { key } = await apiKeys.create({
+    name: 'limited',
+    consumerId: 'team_bench',
+    ownerId: 'user_bench',
+    rateLimits: [{ limit: 1_000_000_000, windowMs: 60_000 }],
+  });
+  if (!(await apiKeys.verify(key)).valid) throw new Error('bench key does not verify');
+  results.cachedRateLimited = await measure(
+    'verify, cached key with a rate limit',
+    () => apiKeys.verify(key),
+    { durationMs },
+  );
+  await apiKeys.close();
+  rmSync(folder, { recursive: true, force: true });
+}
+
 // Cold verification: cache off, so each call is one indexed read of the libsql file. The two sizes
 // are measured in alternating slices (there and back), so that the machine's drift in speed over
 // the seconds of the measurement hits both alike; their ratio is the median of the cycles' ratios.
