@@ -74,6 +74,34 @@ async function startServer(): Promise<Server> {
   };
 }
 
+/** What to send, and what to do with each answer (any status but 200 stops the benchmark). */
+interface Requests {
+  setupRequest: (request: autocannon.Request, context: object) => autocannon.Request;
+  onResponse?: (context: object) => void;
+}
+
+/**
+ * Load on `server` for `seconds` from connections kept open. Every variant is sent the same key,
+ * so the requests differ only in their path.
+ */
+async function load(server: Server, seconds: number, requests: Requests): Promise<void> {
+  await autocannon({
+    url: server.url.origin,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { authorization: `Bearer ${server.key}` },
+    requests: [
+      {
+        setupRequest: requests.setupRequest,
+        onResponse: (status, _body, context) => {
+          if (status !== 200) throw new Error(`status ${status}`);
+          requests.onResponse?.(context);
+        },
+      },
+    ],
+  });
+}
+
 /** One half-second window of load on one variant. */
 interface Window {
   variant: Variant;
@@ -124,30 +152,20 @@ async function run(server: Server, seconds: number): Promise<Window[]> {
     });
     windows.push(closing);
   }, WINDOW_MS);
-  await autocannon({
-    url: server.url.origin,
-    connections: CONNECTIONS,
-    duration: seconds,
-    // Every variant is sent the same key, so the requests differ only in their path.
-    headers: { authorization: `Bearer ${server.key}` },
-    requests: [
-      {
-        setupRequest: (request, context) => {
-          const window = current as Window;
-          const tagged = context as Tagged;
-          tagged.window = window;
-          tagged.sentAt = performance.now();
-          return { ...request, path: `${server.url.pathname}/${window.variant}` };
-        },
-        onResponse: (status, _body, context) => {
-          if (status !== 200) throw new Error(`status ${status}`);
-          const { window, sentAt } = context as Tagged;
-          if (window !== current || window === undefined || sentAt === undefined) return;
-          window.responses++;
-          window.latenciesMs.push(performance.now() - sentAt);
-        },
-      },
-    ],
+  await load(server, seconds, {
+    setupRequest: (request, context) => {
+      const window = current as Window;
+      const tagged = context as Tagged;
+      tagged.window = window;
+      tagged.sentAt = performance.now();
+      return { ...request, path: `${server.url.pathname}/${window.variant}` };
+    },
+    onResponse: (context) => {
+      const { window, sentAt } = context as Tagged;
+      if (window !== current || window === undefined || sentAt === undefined) return;
+      window.responses++;
+      window.latenciesMs.push(performance.now() - sentAt);
+    },
   });
   clearInterval(timer);
   await new Promise((resolve) => setTimeout(resolve, 50)); // the last window's stats
@@ -185,24 +203,13 @@ async function interleaved(
       previousAt = at;
     });
   }, 1000);
-  await autocannon({
-    url: server.url.origin,
-    connections: CONNECTIONS,
-    duration: seconds,
-    headers: { authorization: `Bearer ${server.key}` },
-    requests: [
-      {
-        // There and back (open, noop, keyed, keyed, noop, open), so that no variant always
-        // follows the same one.
-        setupRequest: (request) => ({
-          ...request,
-          path: `${server.url.pathname}/${CYCLE[turn++ % CYCLE.length]}`,
-        }),
-        onResponse: (status) => {
-          if (status !== 200) throw new Error(`status ${status}`);
-        },
-      },
-    ],
+  // There and back (open, noop, keyed, keyed, noop, open), so that no variant always follows the
+  // same one.
+  await load(server, seconds, {
+    setupRequest: (request) => ({
+      ...request,
+      path: `${server.url.pathname}/${CYCLE[turn++ % CYCLE.length]}`,
+    }),
   });
   clearInterval(timer);
   await sampling;
