@@ -321,8 +321,8 @@ export function createVerifier(deps: VerifierDependencies) {
       rateLimit: rateLimitSpent(pass),
       usage: usage === undefined ? undefined : { lastRefillAt: usage.lastRefillAt },
     };
-    // Copied, then added to: V8 adds properties to a copy made by a leading spread through a slow
-    // path, which made a rate-limited key's verification three times as dear.
+    // Copied, then added to, rather than spread into a literal: V8 adds properties to a copy made
+    // by a leading spread through a slow path.
     const result = new SpentResult(record.verified, receipt) as unknown as VerifiedKey<P>;
     if (decision !== undefined) result.rateLimit = decision.state;
     if (usage !== undefined && usage.remaining !== null) result.remaining = usage.remaining;
