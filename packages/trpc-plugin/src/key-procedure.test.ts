@@ -15,12 +15,12 @@ import {
   callerContext,
   type HostRouter,
   hostApp,
+  keyPluginOn,
   type SuperjsonHostRouter,
   superjsonHostApp,
+  TEAM,
 } from './test-support/host-app.js';
 import { recordingFetch, serve } from './test-support/http-server.js';
-
-const team = { consumerId: 'team_a', ownerId: 'user_1' };
 
 /** A machine calling the host app over HTTP, sending `headers` with every request. */
 async function machine(
@@ -40,7 +40,7 @@ describe('keyProcedure over HTTP', () => {
   it('gives a machine with a valid key its consumer', async () => {
     const { apiKeys } = testApiKeys();
     const { key, apiKey } = await apiKeys.create({
-      ...team,
+      ...TEAM,
       name: 'billing sync',
       permissions: ['invoices:read'],
       metadata: { region: 'eu' },
@@ -66,7 +66,7 @@ describe('keyProcedure over HTTP', () => {
 
   it('lets a key with the required permission through', async () => {
     const { apiKeys } = testApiKeys();
-    const { key } = await apiKeys.create({ ...team, name: 'w', permissions: ['invoices:write'] });
+    const { key } = await apiKeys.create({ ...TEAM, name: 'w', permissions: ['invoices:write'] });
     const { client } = await machine(hostApp, apiKeys, { authorization: `Bearer ${key}` });
     expect(await client.invoices.create.mutate({ amount: 5 })).toEqual({
       teamId: 'team_a',
@@ -123,14 +123,14 @@ const FAILURES: FailureCase[] = [
     ...unauthorized('NOT_FOUND'),
     arrange: async (apiKeys) => {
       const elsewhere = testApiKeys().apiKeys;
-      const { key } = await elsewhere.create({ ...team, name: 'elsewhere' });
+      const { key } = await elsewhere.create({ ...TEAM, name: 'elsewhere' });
       return { apiKeys, key };
     },
   },
   {
     ...unauthorized('REVOKED'),
     arrange: async (apiKeys, _clock, key) => {
-      const { items } = await apiKeys.list({ consumerId: team.consumerId });
+      const { items } = await apiKeys.list({ consumerId: TEAM.consumerId });
       await apiKeys.revoke(items[0]?.id ?? '');
       return { apiKeys, key };
     },
@@ -138,7 +138,7 @@ const FAILURES: FailureCase[] = [
   {
     ...unauthorized('EXPIRED'),
     arrange: async (apiKeys, clock) => {
-      const { key } = await apiKeys.create({ ...team, name: 'e', expiresAt: clock.now() + 1000 });
+      const { key } = await apiKeys.create({ ...TEAM, name: 'e', expiresAt: clock.now() + 1000 });
       clock.advance(1000);
       return { apiKeys, key };
     },
@@ -146,7 +146,7 @@ const FAILURES: FailureCase[] = [
   {
     ...unauthorized('DISABLED'),
     arrange: async (apiKeys, _clock, key) => {
-      const { items } = await apiKeys.list({ consumerId: team.consumerId });
+      const { items } = await apiKeys.list({ consumerId: TEAM.consumerId });
       await apiKeys.update(items[0]?.id ?? '', { enabled: false });
       return { apiKeys, key };
     },
@@ -166,7 +166,7 @@ const FAILURES: FailureCase[] = [
     data: { retryAfterMs: 1500 },
     arrange: async (apiKeys, clock) => {
       const { key } = await apiKeys.create({
-        ...team,
+        ...TEAM,
         name: 'one a minute',
         rateLimits: [{ limit: 1, windowMs: 60_000 }],
       });
@@ -179,7 +179,7 @@ const FAILURES: FailureCase[] = [
   {
     ...tooMany('USAGE_EXCEEDED'),
     arrange: async (apiKeys) => {
-      const { key } = await apiKeys.create({ ...team, name: 'spent', remaining: 0 });
+      const { key } = await apiKeys.create({ ...TEAM, name: 'spent', remaining: 0 });
       return { apiKeys, key };
     },
   },
@@ -201,7 +201,7 @@ describe.each([
   it.each(FAILURES)('$code: HTTP $status $trpcCode', async (failure) => {
     const { apiKeys, clock } = testApiKeys();
     const { key: readKey } = await apiKeys.create({
-      ...team,
+      ...TEAM,
       name: 'reader',
       permissions: ['invoices:read'],
     });
@@ -235,7 +235,7 @@ describe.each([
 describe('keyProcedure with superjson', () => {
   it('answers and refuses through the host transformer', async () => {
     const { apiKeys } = testApiKeys();
-    const { key, apiKey } = await apiKeys.create({ ...team, name: 'sj' });
+    const { key, apiKey } = await apiKeys.create({ ...TEAM, name: 'sj' });
     const { url } = await serve(superjsonHostApp(apiKeys));
     const recorder = recordingFetch();
     const client = createTRPCClient<SuperjsonHostRouter>({
@@ -263,7 +263,7 @@ describe('keyProcedure with superjson', () => {
 describe('keyProcedure through createCaller', () => {
   it('reads the consumer, and sets failure headers on the context', async () => {
     const { apiKeys } = testApiKeys();
-    const { key, apiKey } = await apiKeys.create({ ...team, name: 'c' });
+    const { key, apiKey } = await apiKeys.create({ ...TEAM, name: 'c' });
     const router = hostApp(apiKeys);
 
     const ok = router.createCaller(callerContext({ headers: { 'x-api-key': key } }));
@@ -285,17 +285,11 @@ describe('keyProcedure through createCaller', () => {
 
   it("keeps the host's context and puts the key's consumer over one of the same name", async () => {
     const { apiKeys } = testApiKeys();
-    const { key, apiKey } = await apiKeys.create({ ...team, name: 'c' });
+    const { key, apiKey } = await apiKeys.create({ ...TEAM, name: 'c' });
     const t = initTRPC
       .context<{ headers: Record<string, string>; requestId: string; consumerId?: string }>()
       .create();
-    const { keyProcedure } = createApiKeyPlugin({
-      apiKeys,
-      userProcedure: t.procedure,
-      machineProcedure: t.procedure,
-      consumer: () => team,
-      headers: ({ ctx }) => ctx.headers,
-    });
+    const { keyProcedure } = keyPluginOn(apiKeys, t.procedure);
     const seen = ({ ctx }: { ctx: { requestId: string; consumerId: string; apiKey: object } }) => ({
       requestId: ctx.requestId,
       consumerId: ctx.consumerId,
@@ -329,18 +323,12 @@ describe('keyProcedure through createCaller', () => {
 
   it('checks the key however the procedure is built, before input, keeping meta', async () => {
     const { apiKeys } = testApiKeys();
-    const { key } = await apiKeys.create({ ...team, name: 'w', permissions: ['invoices:write'] });
+    const { key } = await apiKeys.create({ ...TEAM, name: 'w', permissions: ['invoices:write'] });
     const t = initTRPC
       .context<{ headers: Record<string, string> }>()
       .meta<{ scope: string }>()
       .create();
-    const { keyProcedure, requirePermissions } = createApiKeyPlugin({
-      apiKeys,
-      userProcedure: t.procedure,
-      machineProcedure: t.procedure,
-      consumer: () => team,
-      headers: ({ ctx }) => ctx.headers,
-    });
+    const { keyProcedure, requirePermissions } = keyPluginOn(apiKeys, t.procedure);
     const answer = ({ ctx, meta }: { ctx: { consumerId: string }; meta?: { scope: string } }) =>
       `${ctx.consumerId} ${meta?.scope ?? '-'}`;
     const router = t.router({
@@ -391,14 +379,9 @@ describe('keyProcedure through createCaller', () => {
 
   it('reads only the configured sources', async () => {
     const { apiKeys } = testApiKeys();
-    const { key } = await apiKeys.create({ ...team, name: 'h' });
+    const { key } = await apiKeys.create({ ...TEAM, name: 'h' });
     const t = initTRPC.context<{ headers: Record<string, string> }>().create();
-    const { keyProcedure } = createApiKeyPlugin({
-      apiKeys,
-      userProcedure: t.procedure,
-      machineProcedure: t.procedure,
-      consumer: () => team,
-      headers: ({ ctx }) => ctx.headers,
+    const { keyProcedure } = keyPluginOn(apiKeys, t.procedure, {
       authorizationHeader: false,
       apiKeyHeader: 'X-Acme-Key',
     });
@@ -423,7 +406,7 @@ describe('keyProcedure through createCaller', () => {
         apiKeys,
         userProcedure: t.procedure,
         machineProcedure: t.procedure,
-        consumer: () => team,
+        consumer: () => TEAM,
         headers: ({ ctx }) => ctx.headers,
         ...options,
       });
@@ -438,7 +421,7 @@ describe('keyProcedure through createCaller', () => {
       apiKeys,
       userProcedure: t.procedure,
       machineProcedure: t.procedure,
-      consumer: () => team,
+      consumer: () => TEAM,
       headers: ({ ctx }) => ctx.headers,
     });
     expect(() => requirePermissions('invoices:delete' as Permission)).toThrow(/invoices:delete/);

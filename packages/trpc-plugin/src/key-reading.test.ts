@@ -1,12 +1,9 @@
 import { MAX_KEY_HEADER_LENGTH } from '@latchkey/core';
 import { initTRPC } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { createApiKeyPlugin } from './create-api-key-plugin.js';
 import { testApiKeys } from './test-support/api-keys.js';
-import { hostApp } from './test-support/host-app.js';
+import { hostApp, keyPluginOn, TEAM } from './test-support/host-app.js';
 import { serve } from './test-support/http-server.js';
-
-const team = { consumerId: 'team_a', ownerId: 'user_1' };
 
 /** One raw GET of `whoami`, so that the test decides every header and the query string. */
 async function call(url: string, headers: Record<string, string>, query = '') {
@@ -20,8 +17,8 @@ async function call(url: string, headers: Record<string, string>, query = '') {
 
 async function served() {
   const { apiKeys } = testApiKeys();
-  const { key } = await apiKeys.create({ ...team, name: 'reader' });
-  const { key: other } = await apiKeys.create({ ...team, name: 'other' });
+  const { key } = await apiKeys.create({ ...TEAM, name: 'reader' });
+  const { key: other } = await apiKeys.create({ ...TEAM, name: 'other' });
   const { url } = await serve(hostApp(apiKeys));
   return { url, key, other };
 }
@@ -79,18 +76,12 @@ describe("keyProcedure reads the key with core's strict reader, over HTTP", () =
 
   it('joins a Node.js headers record the way Fetch does', async () => {
     const { apiKeys } = testApiKeys();
-    const { key } = await apiKeys.create({ ...team, name: 'node' });
-    const { key: other } = await apiKeys.create({ ...team, name: 'other' });
+    const { key } = await apiKeys.create({ ...TEAM, name: 'node' });
+    const { key: other } = await apiKeys.create({ ...TEAM, name: 'other' });
     const t = initTRPC
       .context<{ headers: Record<string, string | string[] | undefined> }>()
       .create();
-    const { keyProcedure } = createApiKeyPlugin({
-      apiKeys,
-      userProcedure: t.procedure,
-      machineProcedure: t.procedure,
-      consumer: () => team,
-      headers: ({ ctx }) => ctx.headers,
-    });
+    const { keyProcedure } = keyPluginOn(apiKeys, t.procedure);
     const router = t.router({ whoami: keyProcedure.query(({ ctx }) => ctx.consumerId) });
     const caller = (headers: Record<string, string | string[] | undefined>) =>
       router.createCaller({ headers }).whoami();

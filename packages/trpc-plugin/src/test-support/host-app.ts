@@ -1,4 +1,4 @@
-import type { ApiKeys } from '@latchkey/core';
+import type { ApiKeys, RequestKeyOptions } from '@latchkey/core';
 import type { Permission } from '@latchkey/test-support';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { createApiKeyPlugin } from '../create-api-key-plugin.js';
 import type { HostProcedure } from '../host-procedure.js';
 import { withLatchkeyData } from '../latchkey-error-data.js';
+import type { RequestHeaders } from '../request-headers.js';
 import type { ApiKeyAction } from '../types.js';
 
 /** A signed-in user of the host app. */
@@ -111,4 +112,26 @@ export function callerContext(
     resHeaders: new Headers(),
     session: 'session' in from ? from.session : null,
   };
+}
+
+/** The team every user of `keyPluginOn`'s app acts for. */
+export const TEAM = { consumerId: 'team_a', ownerId: 'user_1' } as const;
+
+/**
+ * The plugin on `procedure` (users' and machines' both), for tests of the key check alone: keys
+ * are read from `ctx.headers`, with `keyOptions`' header names, and every user acts for `TEAM`.
+ */
+export function keyPluginOn<P extends string, TContext extends { headers: RequestHeaders }, TMeta>(
+  apiKeys: ApiKeys<P>,
+  procedure: HostProcedure<TContext, TMeta, object>,
+  keyOptions: RequestKeyOptions = {},
+) {
+  return createApiKeyPlugin({
+    apiKeys,
+    userProcedure: procedure,
+    machineProcedure: procedure,
+    consumer: () => TEAM,
+    headers: ({ ctx }) => ctx.headers,
+    ...keyOptions,
+  });
 }
