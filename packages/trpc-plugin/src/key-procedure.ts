@@ -218,8 +218,8 @@ export function buildKeyProcedures<
  * gives, the key's winning over the host's of the same name. They are written first and the
  * host's copied after them, because V8 adds properties to a copy made by a leading spread
  * (`{ ...ctx, consumerId }`) through a slow path: 1.2–2 µs a call in a tight loop, 2.5 µs of a
- * request in the loaded benchmark server. A host property of the same name is then written over. So the key's two come first in
- * `Object.keys(ctx)`, where `next` puts them last.
+ * request in the loaded benchmark server. A host property of the same name is then written
+ * over. So the key's two come first in `Object.keys(ctx)`, where `next` puts them last.
  */
 function withKey<C extends object, P extends string>(
   ctx: C,
