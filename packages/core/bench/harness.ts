@@ -1,5 +1,6 @@
 // The benchmarks' measuring: tinybench times a function call by call and gives its throughput
 // and latency percentiles; the interleaved slices and the concurrent callers are timed here.
+import { median } from '@latchkey/test-support/stats';
 import { Bench } from 'tinybench';
 
 export interface Measurement {
@@ -73,7 +74,7 @@ export async function measureAlternating(
 
 /** Each figure's median over measurements of one task. */
 function medianOf(measured: readonly Measurement[]): Measurement {
-  const middle = (pick: (m: Measurement) => number) => spread(measured.map(pick)).median;
+  const middle = (pick: (m: Measurement) => number) => median(measured.map(pick));
   return {
     name: (measured[0] as Measurement).name,
     opsPerSecond: middle((m) => m.opsPerSecond),
@@ -81,17 +82,6 @@ function medianOf(measured: readonly Measurement[]): Measurement {
     p99Us: middle((m) => m.p99Us),
     samples: measured.reduce((total, m) => total + m.samples, 0),
   };
-}
-
-/** The median of `values`, and their middle half. */
-export function spread(values: readonly number[]): { median: number; q1: number; q3: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  const middle = sorted.length / 2;
-  // Of an even count, the mean of the two middle values.
-  const median =
-    sorted.length % 2 === 1 ? at(0.5) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-  return { median, q1: at(0.25), q3: at(0.75) };
 }
 
 /**

@@ -5,19 +5,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spread } from '@latchkey/test-support/stats';
 import { createApiKeys } from '../src/api-keys.js';
 import { createKeyHasher } from '../src/hash/node.js';
 import { createDrizzleStore } from '../src/storage/drizzle-store.js';
 import { countCalls } from '../src/test-support/count-calls.js';
 import { dataset } from './dataset.js';
-import {
-  measure,
-  measureAlternating,
-  measureConcurrent,
-  spread,
-  summarise,
-  timeCalls,
-} from './harness.js';
+import { measure, measureAlternating, measureConcurrent, summarise, timeCalls } from './harness.js';
 
 const results: Record<string, unknown> = {};
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 3000);

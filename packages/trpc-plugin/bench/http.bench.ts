@@ -16,17 +16,9 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { median, quantile, spread } from '@latchkey/test-support/stats';
 import autocannon from 'autocannon';
-import {
-  CYCLE,
-  type HandlerTime,
-  median,
-  quantile,
-  spread,
-  VARIANTS,
-  type Variant,
-  writeResults,
-} from './stats.js';
+import { CYCLE, type HandlerTime, VARIANTS, type Variant, writeResults } from './stats.js';
 
 const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 16);
 const WINDOW_MS = 500;

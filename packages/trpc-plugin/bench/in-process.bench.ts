@@ -4,8 +4,10 @@
 //
 // A round runs a batch of calls of each variant in turn (there and back), and each round gives
 // the differences between the variants over the same few hundred milliseconds.
+
+import { median, spread } from '@latchkey/test-support/stats';
 import { apiKeys, handle, key } from './bench-app.js';
-import { CYCLE, median, spread, VARIANTS, type Variant, writeResults } from './stats.js';
+import { CYCLE, VARIANTS, type Variant, writeResults } from './stats.js';
 
 const BATCH = 500;
 const WARMUP_ROUNDS = 5;

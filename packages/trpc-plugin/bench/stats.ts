@@ -1,5 +1,5 @@
-// What both plugin benchmarks share: the variants they compare, how they summarise samples, and
-// where they leave their results.
+// What both plugin benchmarks share: the variants they compare, and where they leave their results
+// (how they summarise samples is @latchkey/test-support/stats, shared with core's benchmarks).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -13,24 +13,6 @@ export const CYCLE: readonly Variant[] = [...VARIANTS, ...[...VARIANTS].reverse(
 export interface HandlerTime {
   requests: number;
   micros: number;
-}
-
-export function quantile(values: readonly number[], q: number): number {
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-}
-
-export const median = (values: readonly number[]) => quantile(values, 0.5);
-
-/** The median of paired measurements, and their middle half. */
-export interface Spread {
-  median: number;
-  q1: number;
-  q3: number;
-}
-
-export function spread(values: readonly number[]): Spread {
-  return { median: median(values), q1: quantile(values, 0.25), q3: quantile(values, 0.75) };
 }
 
 /** Writes `.bench-results/<name>.json` at the repository root, for scripts/bench-report.mjs. */
