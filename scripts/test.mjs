@@ -37,19 +37,28 @@ function vitestCounts(file) {
 
 step('lint', 'pnpm', ['exec', 'biome', 'ci', '--colors=off', '.']);
 step('typecheck', 'pnpm', ['typecheck']);
-step(
-  'unit and integration tests',
-  'pnpm',
-  [
-    'exec',
-    'vitest',
-    'run',
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${resultsDir}/vitest.json`,
-  ],
-  vitestCounts(`${resultsDir}/vitest.json`),
-);
+// The unit and integration tests run on every Node.js line we support: the one running this
+// script, and the others from the `node` npm package (its binaries come from the npm registry),
+// so that a break on a line users deploy shows here and not in their logs.
+const NODE_LINES = [20, 22, 24];
+const currentLine = Number(process.versions.node.split('.')[0]);
+for (const line of [currentLine, ...NODE_LINES.filter((other) => other !== currentLine)]) {
+  const node = line === currentLine ? ['node'] : ['npx', '-y', '--loglevel=error', `node@${line}`];
+  const report = `${resultsDir}/vitest-node${line}.json`;
+  step(
+    `unit and integration tests on Node.js ${line}`,
+    node[0],
+    [
+      ...node.slice(1),
+      'node_modules/vitest/vitest.mjs',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ],
+    vitestCounts(report),
+  );
+}
 // The browser test drives Debian's Chromium (never a downloaded one). On a fresh Debian machine
 // where we may install packages, install it; anywhere else say what is missing.
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
