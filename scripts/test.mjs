@@ -81,6 +81,19 @@ step('build the libraries and the playground', 'sh', [
   '-c',
   'pnpm build && pnpm --filter @latchkey/playground build',
 ]);
+step(
+  'packages as published (publint, Are The Types Wrong, LICENSE)',
+  'node',
+  ['scripts/check-packages.mjs', `${resultsDir}/packages.json`],
+  (status) => {
+    // One test per package, as the script counted them.
+    try {
+      return JSON.parse(readFileSync(`${resultsDir}/packages.json`, 'utf8'));
+    } catch {
+      return { passed: 0, failed: status === 0 ? 0 : 1 };
+    }
+  },
+);
 step('package smoke test (pnpm pack → npm install → run)', 'node', [
   'scripts/pack-smoke.mjs',
   '--built',
