@@ -15,6 +15,9 @@ const SAMPLE_SIZE = 2000;
 const ROWS_PER_STATEMENT = 400;
 const STATEMENTS_PER_BATCH = 25;
 
+/** The prefix of the data sets' keys: an instance verifying them must be made with it. */
+export const DATASET_PREFIX = 'bench';
+
 export interface Dataset {
   url: string;
   sampleKeys: string[];
@@ -46,7 +49,7 @@ async function build(size: number, path: string, samplePath: string): Promise<vo
     const count = Math.min(ROWS_PER_STATEMENT, size - start);
     const args: (string | number)[] = [];
     for (let i = start; i < start + count; i++) {
-      const key = generateKey('bench', cryptoRandom);
+      const key = generateKey(DATASET_PREFIX, cryptoRandom);
       if (i % sampleEvery === 0) sample.push(key);
       const { start: keyStart, last4 } = displayParts(key);
       args.push(newKeyId(cryptoRandom), hash(key), keyStart, last4, `key ${i}`);

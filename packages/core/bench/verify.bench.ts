@@ -10,7 +10,7 @@ import { createApiKeys } from '../src/api-keys.js';
 import { createKeyHasher } from '../src/hash/node.js';
 import { createDrizzleStore } from '../src/storage/drizzle-store.js';
 import { countCalls } from '../src/test-support/count-calls.js';
-import { dataset } from './dataset.js';
+import { DATASET_PREFIX, dataset } from './dataset.js';
 import { measure, measureAlternating, measureConcurrent, summarise, timeCalls } from './harness.js';
 
 const results: Record<string, unknown> = {};
@@ -24,7 +24,11 @@ const durationMs = Number(process.env.BENCH_DURATION_MS ?? 3000);
   const { url, sampleKeys } = await dataset(10_000);
   const hash = createKeyHasher();
   const map = new Map(sampleKeys.map((key) => [hash(key), { key }]));
-  const apiKeys = createApiKeys({ database: { url }, onBackgroundError: () => {} });
+  const apiKeys = createApiKeys({
+    database: { url },
+    prefix: DATASET_PREFIX,
+    onBackgroundError: () => {},
+  });
   const key = sampleKeys[0] as string;
   if (!(await apiKeys.verify(key)).valid) throw new Error('bench key does not verify');
   const [floor, cached] = await measureAlternating(
@@ -81,6 +85,7 @@ const durationMs = Number(process.env.BENCH_DURATION_MS ?? 3000);
       const { url, sampleKeys } = await dataset(size);
       const apiKeys = createApiKeys({
         database: { url },
+        prefix: DATASET_PREFIX,
         cache: { ttlMs: 0 },
         onBackgroundError: () => {},
       });
@@ -159,7 +164,7 @@ const durationMs = Number(process.env.BENCH_DURATION_MS ?? 3000);
 {
   const { url, sampleKeys } = await dataset(10_000);
   const { store: counted, calls } = countCalls(createDrizzleStore({ url }));
-  const apiKeys = createApiKeys({ storage: counted });
+  const apiKeys = createApiKeys({ storage: counted, prefix: DATASET_PREFIX });
   await apiKeys.ready();
   calls.clear();
   for (let i = 0; i < 10_000; i++) await apiKeys.verify(sampleKeys[0] as string);

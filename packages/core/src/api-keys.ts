@@ -65,6 +65,12 @@ export interface ApiKeysOptions<TPermissions extends readonly string[]> {
   storage?: KeyStore;
   /** Names the app in every key (`acme_…`); lower-case letters and digits, `_`-separated. Default `lk`. */
   prefix?: string;
+  /**
+   * Other prefixes whose keys this instance verifies too, e.g. `['acme_old']` while the keys made
+   * under an old prefix are rolled onto `prefix` (new keys always carry `prefix`). Default none: a
+   * key of any other prefix is `MALFORMED`, refused without a storage read.
+   */
+  acceptPrefixes?: readonly string[];
   /** Every permission a key may hold, declared once: `['invoices:read', 'invoices:write'] as const`. Default none. */
   permissions?: TPermissions;
   /** When set, keys are hashed with HMAC-SHA-256 under this secret instead of plain SHA-256. Keep it stable. */
@@ -284,6 +290,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
   type P = TPermissions[number];
   const prefix = options.prefix ?? 'lk';
   assertPrefix(prefix);
+  const prefixes = verifiedPrefixes(prefix, options.acceptPrefixes);
   const declared = Object.freeze([...(options.permissions ?? [])]) as readonly P[];
   const store = resolveStore(options);
   const clock = options.clock ?? Date.now;
@@ -361,6 +368,7 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     limiter: new FixedWindowRateLimiter(),
     recorder,
     defaultRateLimits,
+    prefixes,
   });
 
   function event(
@@ -879,6 +887,25 @@ function limitColumns(
       columns.remaining = input.refill.amount;
   }
   return columns;
+}
+
+/** The prefixes whose keys an instance verifies: its own first, then those it accepts besides. */
+function verifiedPrefixes(prefix: string, accepted: readonly string[] | undefined): string[] {
+  if (accepted === undefined) return [prefix];
+  if (!Array.isArray(accepted)) {
+    throw new TypeError(
+      "Latchkey: invalid `acceptPrefixes` option: give a list of key prefixes, e.g. ['acme_old'].",
+    );
+  }
+  for (const other of accepted) {
+    if (typeof other !== 'string') {
+      throw new TypeError(
+        `Latchkey: invalid \`acceptPrefixes\` option: ${JSON.stringify(other)} is not a prefix.`,
+      );
+    }
+    assertPrefix(other);
+  }
+  return [...new Set([prefix, ...accepted])];
 }
 
 /** Validates an option of `createApiKeys`: a misconfiguration is a programmer error, thrown at once. */

@@ -103,6 +103,15 @@ export function isWellFormed(key: unknown): key is string {
   return checksum === (crc ^ 0xffffffff) >>> 0;
 }
 
+/**
+ * Whether well-formed `key` has exactly `prefix`: everything before its last 37 characters (`_`
+ * and the body), so `acme_live` is neither `acme` nor `acme_live_eu`. Allocates nothing, for the
+ * verification path.
+ */
+export function hasPrefix(key: string, prefix: string): boolean {
+  return key.length === prefix.length + 1 + KEY_BODY_LENGTH && key.startsWith(prefix);
+}
+
 /** The parts of a well-formed key, or `null` for anything else (bad shape or checksum). */
 export function parseKey(key: unknown): ParsedKey | null {
   if (!isWellFormed(key)) return null;

@@ -1,6 +1,6 @@
 import type { TtlCache } from './cache.js';
 import type { KeyHasher } from './hash/hasher.js';
-import { isWellFormed, MAX_KEY_LENGTH } from './key-format.js';
+import { hasPrefix, isWellFormed, MAX_KEY_LENGTH } from './key-format.js';
 import type { FixedWindowRateLimiter, RateLimitDecision } from './rate-limiter.js';
 import type { RateLimit } from './schema.js';
 import { assertVerifiableRow } from './storage/row-shape.js';
@@ -58,6 +58,8 @@ export interface VerifierDependencies {
   recorder: UsageRecorder;
   /** Limits from the options, applying to keys that do not set one of the same name. */
   defaultRateLimits: readonly RateLimit[];
+  /** The prefixes whose keys this instance verifies: its own, then any it accepts besides. */
+  prefixes: readonly string[];
 }
 
 /** What one valid verification spent, so that `refund` can give it back. */
@@ -81,14 +83,14 @@ const MALFORMED: RejectedKey = Object.freeze({ valid: false, code: 'MALFORMED' }
 const NOT_FOUND: RejectedKey = Object.freeze({ valid: false, code: 'NOT_FOUND' });
 
 /**
- * The hot path. Checks, in order: the cache, by the key's index (SipHash) → on a miss, shape and
- * checksum → SHA-256 → storage → then revoked / disabled / expired → permissions → rate limit →
+ * The hot path. Checks, in order: the cache, by the key's index (SipHash) → on a miss, prefix,
+ * shape and checksum → SHA-256 → storage → then revoked / disabled / expired → permissions → rate limit →
  * usage. A call that fails a check spends nothing from a later one. A cached key with no usage
  * limit costs no SHA-256, no I/O, no write and, without a rate limit, no allocation (`verify`
  * adds the promise its API returns; `verifyCached` not even that).
  */
 export function createVerifier(deps: VerifierDependencies) {
-  const { store, storage, admit, cache, hash, index, clock, limiter, recorder } = deps;
+  const { store, storage, admit, cache, hash, index, clock, limiter, recorder, prefixes } = deps;
 
   /**
    * The result of a verification that spent something: the key's result with its limits' state,
@@ -156,6 +158,18 @@ export function createVerifier(deps: VerifierDependencies) {
     return pending;
   }
 
+  /**
+   * Whether `key` has a well-formed shape, checksum and one of this instance's prefixes: a key of
+   * another app or environment sharing the database is no key here. Checked on a cache miss
+   * only: an entry in the cache was loaded for a key that passed it.
+   */
+  function isOwnKey(key: string): boolean {
+    for (let i = 0; i < prefixes.length; i++) {
+      if (hasPrefix(key, prefixes[i] as string)) return isWellFormed(key);
+    }
+    return false;
+  }
+
   function reject(record: CachedKey, code: RejectedKey['code'], now: number): RejectedKey {
     recorder.record(record.id, record.consumerId, code, now);
     return { valid: false, code, keyId: record.id };
@@ -174,7 +188,7 @@ export function createVerifier(deps: VerifierDependencies) {
     const now = clock();
     const keyIndex = index(key);
     const record = keyIndex === undefined ? undefined : cache.get(keyIndex, now);
-    if (record === undefined) return isWellFormed(key) ? undefined : MALFORMED;
+    if (record === undefined) return isOwnKey(key) ? undefined : MALFORMED;
     if (record.usageLimited) return undefined;
     const pass = check(record, options, now);
     return 'valid' in pass ? pass : valid<P>(record, pass, now, undefined);
@@ -189,9 +203,9 @@ export function createVerifier(deps: VerifierDependencies) {
     const keyIndex = index(key);
     let record = keyIndex === undefined ? null : (cache.get(keyIndex, now) ?? null);
     if (record === null) {
-      // A cache hit is a stored key, so the key is well-formed; anything else is checked before
-      // it is hashed and storage is touched.
-      if (keyIndex === undefined || !isWellFormed(key)) return MALFORMED;
+      // A cache hit is a stored key of this instance, so the key is well-formed and its own;
+      // anything else is checked before it is hashed and storage is touched.
+      if (keyIndex === undefined || !isOwnKey(key)) return MALFORMED;
       admit();
       record = await load(hash(key), keyIndex);
       if (record === null) return NOT_FOUND;

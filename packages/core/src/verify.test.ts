@@ -4,6 +4,7 @@ import { manualClock, PERMISSIONS, tempDatabase } from '@latchkey/test-support';
 import { createClient } from '@libsql/client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApiKeys } from './api-keys.js';
+import { cryptoRandom } from './base62.js';
 import { generateKey } from './key-format.js';
 import { createDrizzleStore } from './storage/drizzle-store.js';
 import { base, countCalls, setup, testDatabase } from './test-support/fixtures.js';
@@ -50,14 +51,12 @@ describe('verify: every outcome code', () => {
     expect(calls.size).toBe(0);
   });
 
-  it('NOT_FOUND for a well-formed unknown key (of any prefix)', async () => {
+  it('NOT_FOUND for a well-formed unknown key of its own prefix', async () => {
     const { apiKeys } = setup();
-    const random = (bytes: Uint8Array) => crypto.getRandomValues(bytes);
-    expect(await apiKeys.verify(generateKey('acme', random))).toEqual({
+    expect(await apiKeys.verify(generateKey('acme', cryptoRandom))).toEqual({
       valid: false,
       code: 'NOT_FOUND',
     });
-    expect((await apiKeys.verify(generateKey('other_live', random))).code).toBe('NOT_FOUND');
   });
 
   it('REVOKED, DISABLED and EXPIRED, with the key id', async () => {
@@ -131,6 +130,68 @@ describe('verify: every outcome code', () => {
     expect((await withoutSecret.verify(key)).code).toBe('NOT_FOUND');
     await withoutSecret.close();
     database.remove();
+  });
+});
+
+describe("verify: only this instance's prefix", () => {
+  /** Two apps (or environments) on one database: `acme_live` counts its storage calls. */
+  function liveAndTest(acceptPrefixes?: string[]) {
+    const database = testDatabase();
+    const clock = manualClock();
+    const { store, calls } = countCalls(createDrizzleStore({ url: database.url }));
+    const live = createApiKeys({
+      storage: store,
+      prefix: 'acme_live',
+      clock: clock.now,
+      ...(acceptPrefixes === undefined ? {} : { acceptPrefixes }),
+    });
+    const test = createApiKeys({ database: { url: database.url }, prefix: 'acme_test' });
+    onTestFinished(() => Promise.all([live.close(), test.close()]).then(() => undefined));
+    return { live, test, calls };
+  }
+
+  it('a key of another prefix is MALFORMED, without a storage read, however it arrives', async () => {
+    const { live, test, calls } = liveAndTest();
+    const own = await live.create({ ...base, name: 'live' });
+    const other = await test.create({ ...base, name: 'test' });
+    expect((await test.verify(other.key)).valid).toBe(true);
+    calls.clear();
+
+    expect(await live.verify(other.key)).toEqual({ valid: false, code: 'MALFORMED' });
+    expect(live.verifyCached(other.key)).toEqual({ valid: false, code: 'MALFORMED' });
+    const state = await live.authenticateRequest(
+      new Headers({ authorization: `Bearer ${other.key}` }),
+    );
+    expect(state.isAuthenticated).toBe(false);
+    expect(state.toResponse()?.status).toBe(401);
+    expect(await state.toResponse()?.json()).toMatchObject({ error: { code: 'MALFORMED' } });
+    // Prefixes that contain the instance's own, or that it contains, are other prefixes too.
+    for (const prefix of ['acme', 'acme_live_eu', 'xacme_live', 'live']) {
+      expect(await live.verify(generateKey(prefix, cryptoRandom))).toEqual({
+        valid: false,
+        code: 'MALFORMED',
+      });
+    }
+    expect(calls.size).toBe(0);
+    expect((await live.verify(own.key)).valid).toBe(true);
+  });
+
+  it('acceptPrefixes verifies the keys of the prefixes it names too, during a migration', async () => {
+    const { live, test } = liveAndTest(['acme_test']);
+    const own = await live.create({ ...base, name: 'live' });
+    const other = await test.create({ ...base, name: 'test' });
+    expect(await live.verify(other.key)).toMatchObject({ valid: true, keyId: other.apiKey.id });
+    expect((await live.verify(own.key)).valid).toBe(true);
+    expect(own.key.startsWith('acme_live_')).toBe(true); // new keys carry the own prefix
+    expect((await live.verify(generateKey('acme', cryptoRandom))).code).toBe('MALFORMED');
+  });
+
+  it('acceptPrefixes is checked as prefix is', () => {
+    for (const acceptPrefixes of [['Acme'], ['acme-old'], [''], 'acme_old', [42]]) {
+      expect(() =>
+        createApiKeys({ database: { url: ':memory:' }, acceptPrefixes } as never),
+      ).toThrow(TypeError);
+    }
   });
 });
 

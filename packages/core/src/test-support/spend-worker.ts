@@ -3,9 +3,14 @@
 // one key `count` times concurrently and prints how many verifications were valid.
 import { createInterface } from 'node:readline';
 import { createApiKeys } from '../api-keys.js';
+import { parseKey } from '../key-format.js';
 
 const [url, key, count] = process.argv.slice(2) as [string, string, string];
-const apiKeys = createApiKeys({ database: { url }, onBackgroundError: () => {} });
+const apiKeys = createApiKeys({
+  database: { url },
+  prefix: parseKey(key)?.prefix ?? '',
+  onBackgroundError: () => {},
+});
 await apiKeys.ready();
 process.stdout.write('ready\n');
 const lines = createInterface({ input: process.stdin });
