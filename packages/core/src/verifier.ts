@@ -62,6 +62,12 @@ export interface VerifierDependencies {
   prefixes: readonly string[];
 }
 
+/** A verification read under way, and the generation (of changes) in which it started. */
+interface InflightRead {
+  startedAt: number;
+  record: Promise<CachedKey | null>;
+}
+
 /** What one valid verification spent, so that `refund` can give it back. */
 interface Receipt {
   keyId: string;
@@ -116,13 +122,15 @@ export function createVerifier(deps: VerifierDependencies) {
     }
   }
 
-  // Bumped by every change, so that a lookup that started before a change does not put the old
-  // record back into the cache after the change dropped it.
+  // Bumped by every change, so that a read that started before a change neither puts the old
+  // record back into the cache after the change dropped it, nor answers a verification that
+  // started after the change.
   let generation = 0;
-  const inflight = new Map<string, Promise<CachedKey | null>>();
-  // Verifications of usage-limited keys under way (answer and count included) and refunds of
-  // their uses, for `settle`.
-  const spends = new Set<Promise<unknown>>();
+  // Reads by key hash, shared by concurrent verifications of one key.
+  const inflight = new Map<string, InflightRead>();
+  // Storage work under way: reads (one no longer shared, too), verifications of usage-limited
+  // keys (answer and count included) and refunds of their uses, for `settle`.
+  const underway = new Set<Promise<unknown>>();
 
   /**
    * Resolves once every verification that was waiting for storage has its answer and is counted,
@@ -131,31 +139,33 @@ export function createVerifier(deps: VerifierDependencies) {
    * starts the spend before this looks again.
    */
   async function settle(): Promise<void> {
-    while (inflight.size > 0 || spends.size > 0) {
-      await Promise.allSettled([...inflight.values(), ...spends]);
-    }
+    while (underway.size > 0) await Promise.allSettled([...underway]);
   }
 
   function load(keyHash: string, keyIndex: string): Promise<CachedKey | null> {
-    let pending = inflight.get(keyHash);
-    if (pending === undefined) {
-      const startedAt = generation;
-      // A row that cannot be read as a key (a column of the wrong type, written by hand or by
-      // another program) is a storage fault too: 503, never a TypeError out of the request.
-      pending = storage(() =>
-        store
-          .findByHash(keyHash)
-          .then((row) => (row === undefined ? null : toCachedKey(row, deps.defaultRateLimits))),
-      ).then((record) => {
-        // A key not found is never cached: a key created next must work at once.
-        if (record !== null && generation === startedAt) cache.set(keyIndex, record, clock());
-        return record;
-      });
-      const clear = () => inflight.delete(keyHash);
-      pending.then(clear, clear);
-      inflight.set(keyHash, pending);
-    }
-    return pending;
+    const shared = inflight.get(keyHash);
+    // A read that started before the latest change may hold the record as it was before it: a
+    // verification that starts after the change reads afresh rather than take that answer.
+    if (shared !== undefined && shared.startedAt === generation) return shared.record;
+    const startedAt = generation;
+    // A row that cannot be read as a key (a column of the wrong type, written by hand or by
+    // another program) is a storage fault too: 503, never a TypeError out of the request.
+    const record = storage(() =>
+      store
+        .findByHash(keyHash)
+        .then((row) => (row === undefined ? null : toCachedKey(row, deps.defaultRateLimits))),
+    ).then((found) => {
+      // A key not found is never cached: a key created next must work at once.
+      if (found !== null && generation === startedAt) cache.set(keyIndex, found, clock());
+      return found;
+    });
+    const read: InflightRead = { startedAt, record };
+    const clear = () => {
+      if (inflight.get(keyHash) === read) inflight.delete(keyHash);
+    };
+    record.then(clear, clear);
+    inflight.set(keyHash, read);
+    return track(record);
   }
 
   /**
@@ -254,8 +264,8 @@ export function createVerifier(deps: VerifierDependencies) {
   }
 
   function track<T>(work: Promise<T>): Promise<T> {
-    spends.add(work);
-    const done = () => spends.delete(work);
+    underway.add(work);
+    const done = () => underway.delete(work);
     work.then(done, done);
     return work;
   }

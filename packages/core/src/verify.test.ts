@@ -195,6 +195,70 @@ describe("verify: only this instance's prefix", () => {
   });
 });
 
+/**
+ * A real store on a temp file whose verification reads answer late, as over a slow network to a
+ * remote database: each read runs at once, and its answer is held until `release()`. Only the
+ * latency is injected; every read and write is real.
+ */
+function slowReads() {
+  const database = testDatabase();
+  const store = createDrizzleStore({ url: database.url });
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let readRan = () => {};
+  const firstReadRan = new Promise<void>((resolve) => {
+    readRan = resolve;
+  });
+  const slow = {
+    ...store,
+    async findByHash(hash: string) {
+      const row = await store.findByHash(hash);
+      readRan();
+      await released;
+      return row;
+    },
+  };
+  return { ...setup({ storage: slow }), firstReadRan, release };
+}
+
+describe('verify: a change through this instance applies to every verification after it', () => {
+  type Setup = ReturnType<typeof slowReads>;
+  type Key = Awaited<ReturnType<Setup['apiKeys']['create']>>;
+  const cases: [string, (apiKeys: Setup['apiKeys'], key: Key) => Promise<unknown>, string][] = [
+    ['revoke', (apiKeys, { apiKey }) => apiKeys.revoke(apiKey.id), 'REVOKED'],
+    ['disable', (apiKeys, { apiKey }) => apiKeys.update(apiKey.id, { enabled: false }), 'DISABLED'],
+    [
+      'a narrowing of its permissions',
+      (apiKeys, { apiKey }) => apiKeys.update(apiKey.id, { permissions: ['invoices:read'] }),
+      'INSUFFICIENT_PERMISSIONS',
+    ],
+    ['a roll without grace period', (apiKeys, { apiKey }) => apiKeys.roll(apiKey.id), 'EXPIRED'],
+  ];
+
+  it.each(cases)(
+    '%s, even while a read of the key from before it is still on its way',
+    async (_, change, code) => {
+      const { apiKeys, firstReadRan, release } = slowReads();
+      const created = await apiKeys.create({
+        ...base,
+        name: 'a',
+        permissions: ['invoices:read', 'invoices:write'],
+      });
+      const wants = { permissions: ['invoices:write'] } as const;
+      const before = apiKeys.verify(created.key, wants);
+      await firstReadRan; // that read saw the key as it was; its answer is still on its way
+      await change(apiKeys, created);
+      const after = apiKeys.verify(created.key, wants);
+      release();
+      expect((await after).code).toBe(code);
+      expect((await apiKeys.verify(created.key, wants)).code).toBe(code);
+      expect((await before).valid).toBe(true); // it started before the change
+    },
+  );
+});
+
 describe('verify: a storage fault', () => {
   it('is STORAGE_UNAVAILABLE, and its error does not quote the hash of the key', async () => {
     const database = testDatabase();
