@@ -272,6 +272,25 @@ describe('usage limits', () => {
     expect(await apiKeys.verify(key)).toMatchObject({ valid: true, remaining: 9 });
   });
 
+  it('a refill below the cost promises no retry: no refill can ever cover the call', async () => {
+    const { apiKeys, clock } = setup();
+    const { key, apiKey } = await apiKeys.create({
+      ...base,
+      name: 'a',
+      refill: { amount: 2, intervalMs: MINUTE },
+    });
+    const refused = { valid: false, code: 'USAGE_EXCEEDED', keyId: apiKey.id };
+    expect(await apiKeys.verify(key, { cost: 3 })).toEqual(refused);
+    expect(await apiKeys.verify(key, { cost: 2 })).toMatchObject({ valid: true, remaining: 0 });
+    clock.advance(MINUTE / 4);
+    expect(await apiKeys.verify(key, { cost: 3 })).toEqual(refused);
+    // A call that the next refill covers is told when it comes.
+    expect(await apiKeys.verify(key, { cost: 2 })).toEqual({
+      ...refused,
+      retryAfterMs: (3 * MINUTE) / 4,
+    });
+  });
+
   it('a roll does not copy the uses: through the grace period, old and new keys share one budget', async () => {
     const { apiKeys } = setup();
     const first = await apiKeys.create({ ...base, name: 'a', remaining: 6 });

@@ -245,7 +245,8 @@ export function createVerifier(deps: VerifierDependencies) {
     if (!spent.spent) {
       giveBackRateLimit(pass);
       recorder.record(record.id, record.consumerId, 'USAGE_EXCEEDED', now);
-      // A refill that was due and still left too few uses says nothing about when to retry.
+      // No refill that covers the cost (`null`), or one due already by the clock of the process
+      // that spent last: no time to retry at.
       const retryAfterMs = spent.nextRefillAt === null ? 0 : spent.nextRefillAt - now;
       return {
         valid: false,

@@ -196,6 +196,25 @@ describe('authenticateRequest', () => {
     }
   });
 
+  it('429 without Retry-After when the refill is below the cost of the call', async () => {
+    const { apiKeys } = setup();
+    const { key } = await apiKeys.create({
+      ...base,
+      name: 'dear',
+      refill: { amount: 2, intervalMs: 60_000 },
+    });
+    const state = await authenticateRequest(apiKeys, new Headers({ 'x-api-key': key }), {
+      cost: 3,
+    });
+    const response = state.toResponse();
+    expect(response?.status).toBe(429);
+    expect(response?.headers.get('retry-after')).toBeNull();
+    expect(await errorBody(response)).toEqual({
+      code: 'USAGE_EXCEEDED',
+      message: AUTH_FAILURE_MESSAGES.USAGE_EXCEEDED,
+    });
+  });
+
   it('passes verify options through untouched and keeps its own', async () => {
     const { apiKeys, key } = await withKey();
     const seen: unknown[] = [];

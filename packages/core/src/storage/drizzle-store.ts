@@ -231,12 +231,20 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
       const spent = await spends.write({ id, cost, now });
       if (spent !== undefined) return { spent: true, ...spent };
       const row = await ready()
-        .select({ lastRefillAt: keys.lastRefillAt, refillIntervalMs: keys.refillIntervalMs })
+        .select({
+          lastRefillAt: keys.lastRefillAt,
+          refillIntervalMs: keys.refillIntervalMs,
+          refillAmount: keys.refillAmount,
+        })
         .from(keys)
         .where(eq(keys.id, budgetKeyId(id)))
         .get();
+      // A refill smaller than the cost never covers the call: there is no time to retry at.
       const nextRefillAt =
-        row?.lastRefillAt != null && row.refillIntervalMs != null
+        row?.lastRefillAt != null &&
+        row.refillIntervalMs != null &&
+        row.refillAmount != null &&
+        row.refillAmount >= cost
           ? row.lastRefillAt + row.refillIntervalMs
           : null;
       return { spent: false, nextRefillAt };

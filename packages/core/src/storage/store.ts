@@ -61,6 +61,7 @@ export interface UsageBatch {
 
 export type SpendResult =
   | { spent: true; remaining: number | null; lastRefillAt: number | null }
+  /** `nextRefillAt`: when the next refill comes, or `null` if none will cover `cost`. */
   | { spent: false; nextRefillAt: number | null };
 
 export interface RevokeManyFilter {
