@@ -41,6 +41,10 @@ export class TtlCache<V> {
     this.#entries.set(key, { value, expiresAt: now + this.#ttlMs });
   }
 
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
   /** Drops every entry whose value matches: a scan, for rare changes rather than lookups. */
   deleteWhere(matches: (value: V) => boolean): void {
     for (const [key, entry] of this.#entries) if (matches(entry.value)) this.#entries.delete(key);

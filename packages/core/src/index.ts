@@ -76,6 +76,7 @@ export type {
   KeyStore,
   RevokeManyFilter,
   RowCursor,
+  SpendRefusal,
   SpendResult,
   UsageBatch,
   VerifiableKeyRow,

@@ -10,6 +10,20 @@ import { base, countCalls, setup, testDatabase } from './test-support/fixtures.j
 
 const MINUTE = 60_000;
 
+type Instance = ReturnType<typeof setup>['apiKeys'];
+
+/**
+ * An instance that counts its storage calls and another on the same file, as another process
+ * (or anything else writing to the database) would be.
+ */
+function twoInstances() {
+  const database = testDatabase();
+  const { store, calls } = countCalls(createDrizzleStore({ url: database.url }));
+  const { apiKeys: here, clock } = setup({ storage: store });
+  const { apiKeys: elsewhere } = setup({ database: { url: database.url }, clock: clock.now });
+  return { here, elsewhere, clock, calls, database };
+}
+
 describe('rate limits', () => {
   it('100 concurrent calls against a limit of 10: exactly 10 valid, 90 RATE_LIMITED', async () => {
     const { apiKeys, clock } = setup();
@@ -289,6 +303,80 @@ describe('usage limits', () => {
       ...refused,
       retryAfterMs: (3 * MINUTE) / 4,
     });
+  });
+
+  it.each([
+    ['revoked', (elsewhere: Instance, id: string) => elsewhere.revoke(id), 'REVOKED'],
+    [
+      'disabled',
+      (elsewhere: Instance, id: string) => elsewhere.update(id, { enabled: false }),
+      'DISABLED',
+    ],
+    [
+      'rolled without grace period',
+      (elsewhere: Instance, id: string) => elsewhere.roll(id),
+      'EXPIRED',
+    ],
+  ] as const)(
+    'a key with a usage limit %s in another process stops at its next spend, cached or not',
+    async (_, change, code) => {
+      const { here, elsewhere, calls } = twoInstances();
+      const { key, apiKey } = await here.create({ ...base, name: 'a', remaining: 10 });
+      expect(await here.verify(key)).toMatchObject({ valid: true, remaining: 9 });
+      await change(elsewhere, apiKey.id);
+      calls.clear();
+
+      // Its spend is refused by the key's own state in storage, and the stale entry is dropped.
+      expect(await here.verify(key)).toEqual({ valid: false, code, keyId: apiKey.id });
+      expect(await here.verify(key)).toEqual({ valid: false, code, keyId: apiKey.id });
+      expect(await here.verify(key)).toEqual({ valid: false, code, keyId: apiKey.id });
+      expect(calls.get('spendUsage')).toBe(1);
+      expect(calls.get('findByHash')).toBe(1);
+      expect((await here.get(apiKey.id))?.remaining).toBe(9);
+      const { days } = await here.usage(apiKey.id, { days: 1 });
+      expect(days[0]?.counts).toEqual({ VALID: 1, [code]: 3 });
+    },
+  );
+
+  it('a key with a usage limit that expires by a change in another process stops at its expiry', async () => {
+    const { here, elsewhere, clock } = twoInstances();
+    const { key, apiKey } = await here.create({ ...base, name: 'a', remaining: 10 });
+    expect(await here.verify(key)).toMatchObject({ valid: true, remaining: 9 });
+    // Within the cache's TTL (10 s), where this process still holds the key without an expiry.
+    await elsewhere.update(apiKey.id, { expiresAt: clock.now() + 5_000 });
+    clock.advance(4_999);
+    expect(await here.verify(key)).toMatchObject({ valid: true, remaining: 8 });
+    clock.advance(1);
+    expect(await here.verify(key)).toEqual({ valid: false, code: 'EXPIRED', keyId: apiKey.id });
+    expect((await here.get(apiKey.id))?.remaining).toBe(8);
+  });
+
+  it('a key with a usage limit deleted from storage is NOT_FOUND at its next spend', async () => {
+    const { here, database } = twoInstances();
+    const { key, apiKey } = await here.create({ ...base, name: 'a', remaining: 10 });
+    expect(await here.verify(key)).toMatchObject({ valid: true, remaining: 9 });
+    const client = createClient({ url: database.url });
+    await client.execute({ sql: 'delete from latchkey_keys where id = ?', args: [apiKey.id] });
+    client.close();
+    expect(await here.verify(key)).toEqual({ valid: false, code: 'NOT_FOUND' });
+    expect(await here.verify(key)).toEqual({ valid: false, code: 'NOT_FOUND' });
+  });
+
+  it("a rolled key's own state stops its spends, not that of the key whose budget it spends", async () => {
+    const { here, elsewhere } = twoInstances();
+    const first = await here.create({ ...base, name: 'a', remaining: 10 });
+    const second = await here.roll(first.apiKey.id, { gracePeriodMs: 10 * MINUTE });
+    expect(await here.verify(first.key)).toMatchObject({ valid: true, remaining: 9 });
+    // Revoking the new key leaves the old one its grace period, spending from the new key's uses.
+    await elsewhere.revoke(second.apiKey.id);
+    expect(await here.verify(first.key)).toMatchObject({ valid: true, remaining: 8 });
+    await elsewhere.update(first.apiKey.id, { enabled: false });
+    expect(await here.verify(first.key)).toEqual({
+      valid: false,
+      code: 'DISABLED',
+      keyId: first.apiKey.id,
+    });
+    expect((await here.get(second.apiKey.id))?.remaining).toBe(8);
   });
 
   it('a roll does not copy the uses: through the grace period, old and new keys share one budget', async () => {

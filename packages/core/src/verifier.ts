@@ -4,7 +4,7 @@ import { hasPrefix, isWellFormed, MAX_KEY_LENGTH } from './key-format.js';
 import type { FixedWindowRateLimiter, RateLimitDecision } from './rate-limiter.js';
 import type { RateLimit } from './schema.js';
 import { assertVerifiableRow } from './storage/row-shape.js';
-import type { KeyStore, VerifiableKeyRow } from './storage/store.js';
+import type { KeyStore, SpendRefusal, SpendResult, VerifiableKeyRow } from './storage/store.js';
 import type { RejectedKey, VerifiedKey, VerifyResult } from './types.js';
 import type { UsageRecorder } from './usage-recorder.js';
 import { costSchema, invalidInput, parseInput } from './validation.js';
@@ -90,10 +90,11 @@ const NOT_FOUND: RejectedKey = Object.freeze({ valid: false, code: 'NOT_FOUND' }
 
 /**
  * The hot path. Checks, in order: the cache, by the key's index (SipHash) → on a miss, prefix,
- * shape and checksum → SHA-256 → storage → then revoked / disabled / expired → permissions → rate limit →
- * usage. A call that fails a check spends nothing from a later one. A cached key with no usage
- * limit costs no SHA-256, no I/O, no write and, without a rate limit, no allocation (`verify`
- * adds the promise its API returns; `verifyCached` not even that).
+ * shape and checksum → SHA-256 → storage → then revoked / disabled / expired → permissions → rate
+ * limit → usage (whose spend checks revoked / disabled / expired again, in storage). A call that
+ * fails a check spends nothing from a later one. A cached key with no usage limit costs no
+ * SHA-256, no I/O, no write and, without a rate limit, no allocation (`verify` adds the promise
+ * its API returns; `verifyCached` not even that).
  */
 export function createVerifier(deps: VerifierDependencies) {
   const { store, storage, admit, cache, hash, index, clock, limiter, recorder, prefixes } = deps;
@@ -211,11 +212,12 @@ export function createVerifier(deps: VerifierDependencies) {
     if (typeof key !== 'string' || key.length > MAX_KEY_LENGTH) return MALFORMED;
     const now = clock();
     const keyIndex = index(key);
-    let record = keyIndex === undefined ? null : (cache.get(keyIndex, now) ?? null);
+    if (keyIndex === undefined) return MALFORMED;
+    let record = cache.get(keyIndex, now) ?? null;
     if (record === null) {
       // A cache hit is a stored key of this instance, so the key is well-formed and its own;
       // anything else is checked before it is hashed and storage is touched.
-      if (keyIndex === undefined || !isOwnKey(key)) return MALFORMED;
+      if (!isOwnKey(key)) return MALFORMED;
       admit();
       record = await load(hash(key), keyIndex);
       if (record === null) return NOT_FOUND;
@@ -226,16 +228,17 @@ export function createVerifier(deps: VerifierDependencies) {
     if ('valid' in pass) return pass;
     if (!record.usageLimited) return valid<P>(record, pass, now, undefined);
 
-    return track(spendAndAnswer<P>(record, pass, now));
+    return track(spendAndAnswer<P>(record, keyIndex, pass, now));
   }
 
   /** Spends a use of a usage-limited key in storage, and answers by whether it could. */
   async function spendAndAnswer<P extends string>(
     record: CachedKey,
+    keyIndex: string,
     pass: Pass,
     now: number,
   ): Promise<VerifyResult<P>> {
-    let spent: Awaited<ReturnType<KeyStore['spendUsage']>>;
+    let spent: SpendResult;
     try {
       spent = await storage(() => store.spendUsage(record.id, pass.cost, now));
     } catch (error) {
@@ -244,6 +247,7 @@ export function createVerifier(deps: VerifierDependencies) {
     }
     if (!spent.spent) {
       giveBackRateLimit(pass);
+      if (spent.refusal !== undefined) return refuseChanged(record, keyIndex, spent.refusal, now);
       recorder.record(record.id, record.consumerId, 'USAGE_EXCEEDED', now);
       // No refill that covers the cost (`null`), or one due already by the clock of the process
       // that spent last: no time to retry at.
@@ -256,6 +260,23 @@ export function createVerifier(deps: VerifierDependencies) {
       };
     }
     return valid<P>(record, pass, now, spent);
+  }
+
+  /**
+   * The answer for a key that storage refused to spend for its own state: revoked, disabled or
+   * expired (or deleted) since this process read it, by another process or by a write to storage.
+   * The stale record is dropped, and a read under way may hold it too, so the next call reads the
+   * key as it is.
+   */
+  function refuseChanged(
+    record: CachedKey,
+    keyIndex: string,
+    code: SpendRefusal,
+    now: number,
+  ): RejectedKey {
+    generation++;
+    cache.delete(keyIndex);
+    return code === 'NOT_FOUND' ? NOT_FOUND : reject(record, code, now);
   }
 
   /** A call refused by its usage limit (or by storage) spends nothing from its rate limit. */

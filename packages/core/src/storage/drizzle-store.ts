@@ -230,18 +230,29 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     async spendUsage(id, cost, now) {
       const spent = await spends.write({ id, cost, now });
       if (spent !== undefined) return { spent: true, ...spent };
+      // Refused: why, in one read of the key's own state and of its budget (`k` and `b`).
       const row = await ready()
         .select({
-          lastRefillAt: keys.lastRefillAt,
-          refillIntervalMs: keys.refillIntervalMs,
-          refillAmount: keys.refillAmount,
+          revokedAt: k.revokedAt,
+          enabled: k.enabled,
+          expiresAt: k.expiresAt,
+          lastRefillAt: b.lastRefillAt,
+          refillIntervalMs: b.refillIntervalMs,
+          refillAmount: b.refillAmount,
         })
-        .from(keys)
-        .where(eq(keys.id, budgetKeyId(id)))
+        .from(k)
+        .leftJoin(b, eq(b.id, sql`coalesce(${k.budgetKeyId}, ${k.id})`))
+        .where(eq(k.id, id))
         .get();
+      if (row === undefined) return { spent: false, nextRefillAt: null, refusal: 'NOT_FOUND' };
+      if (row.revokedAt !== null) return { spent: false, nextRefillAt: null, refusal: 'REVOKED' };
+      if (!row.enabled) return { spent: false, nextRefillAt: null, refusal: 'DISABLED' };
+      if (row.expiresAt !== null && now >= row.expiresAt) {
+        return { spent: false, nextRefillAt: null, refusal: 'EXPIRED' };
+      }
       // A refill smaller than the cost never covers the call: there is no time to retry at.
       const nextRefillAt =
-        row?.lastRefillAt != null &&
+        row.lastRefillAt != null &&
         row.refillIntervalMs != null &&
         row.refillAmount != null &&
         row.refillAmount >= cost
@@ -405,7 +416,9 @@ const USAGE_ROWS_PER_INSERT = 1000;
 /**
  * Spends `cost` uses of key `id` at `now` (placeholders): the refill, the check and the decrement
  * are one statement, so no other writer can come between them, in this process or another.
- * Returns the row when spent.
+ * Only while key `id` itself (not the budget key it spends from once rolled) is neither revoked,
+ * disabled nor expired: a change made by another process stops the spends of a key that this one
+ * holds in its cache. Returns the row when spent.
  */
 function spendStatement(database: LibSQLDrizzle) {
   const id = sql.placeholder('id');
@@ -413,13 +426,18 @@ function spendStatement(database: LibSQLDrizzle) {
   const now = sql.placeholder('now');
   const due = sql`(${keys.refillIntervalMs} is not null and ${now} >= ${keys.lastRefillAt} + ${keys.refillIntervalMs})`;
   const available = sql`(case when ${due} then ${keys.refillAmount} else ${keys.remaining} end)`;
+  const usable = sql`exists (select 1 from ${keys} own where own.id = ${id}
+    and own.revoked_at is null and own.enabled = 1
+    and (own.expires_at is null or own.expires_at > ${now}))`;
   return database
     .update(keys)
     .set({
       remaining: sql`case when ${keys.remaining} is null then null else ${available} - ${cost} end`,
       lastRefillAt: sql`case when ${due} then ${keys.lastRefillAt} + cast((${now} - ${keys.lastRefillAt}) / ${keys.refillIntervalMs} as integer) * ${keys.refillIntervalMs} else ${keys.lastRefillAt} end`,
     })
-    .where(and(eq(keys.id, budgetKeyId(id)), or(isNull(keys.remaining), gte(available, cost))))
+    .where(
+      and(eq(keys.id, budgetKeyId(id)), usable, or(isNull(keys.remaining), gte(available, cost))),
+    )
     .returning({ remaining: keys.remaining, lastRefillAt: keys.lastRefillAt });
 }
 

@@ -59,10 +59,18 @@ export interface UsageBatch {
   counts: UsageRow[];
 }
 
+/** The key's own state, when that refused a spend rather than its uses. */
+export type SpendRefusal = 'REVOKED' | 'DISABLED' | 'EXPIRED' | 'NOT_FOUND';
+
 export type SpendResult =
   | { spent: true; remaining: number | null; lastRefillAt: number | null }
-  /** `nextRefillAt`: when the next refill comes, or `null` if none will cover `cost`. */
-  | { spent: false; nextRefillAt: number | null };
+  | {
+      spent: false;
+      /** When the next refill comes; `null` when none will cover `cost`. */
+      nextRefillAt: number | null;
+      /** Set when the key's own state refused the spend, rather than its uses. */
+      refusal?: SpendRefusal;
+    };
 
 export interface RevokeManyFilter {
   consumerId?: string;
@@ -144,7 +152,9 @@ export interface KeyStore {
    * Spends `cost` uses of a key in one atomic guarded statement (refilling first when an interval
    * has passed), so that concurrent callers in any number of processes never spend more than it
    * has. A key without a usage limit is always spent. A rolled key spends from the key that
-   * replaced it (the newest of the chain), as does `refundUsage`.
+   * replaced it (the newest of the chain), as does `refundUsage`. Refused, in the same statement,
+   * when the key itself (not the key it spends from) is revoked, disabled or expired at `now`, or
+   * gone: `refusal` says which, so that a process holding the key in its cache learns of it.
    */
   spendUsage(id: string, cost: number, now: number): Promise<SpendResult>;
   /**
