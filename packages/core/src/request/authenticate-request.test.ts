@@ -100,6 +100,24 @@ describe('authenticateRequest', () => {
     }
   });
 
+  it('401 MALFORMED for a key with a non-breaking space (or any non-HTTP whitespace) around it', async () => {
+    const { apiKeys, key } = await withKey();
+    // Header values are bytes: U+00A0 is a non-breaking space in Latin-1 (and ends UTF-8's).
+    for (const sent of [`\u00a0${key}`, `${key}\u00a0`, `\v${key}`, `${key}\f`]) {
+      const sendings: Record<string, string>[] = [
+        { 'x-api-key': sent },
+        { authorization: `Bearer ${sent}` },
+      ];
+      for (const headers of sendings) {
+        const state = await authenticateRequest(apiKeys, new Request(url, { headers }));
+        expect(state.isAuthenticated).toBe(false);
+        expect(await errorBody(state.toResponse())).toMatchObject({ code: 'MALFORMED' });
+      }
+    }
+    const spaced = new Request(url, { headers: { 'x-api-key': ` \t${key}\t ` } });
+    expect((await authenticateRequest(apiKeys, spaced)).isAuthenticated).toBe(true);
+  });
+
   it('403 insufficient_scope listing the missing permission', async () => {
     const { apiKeys, key } = await withKey(['invoices:read']);
     const state = await authenticateRequest(apiKeys, new Headers({ 'x-api-key': key }), {

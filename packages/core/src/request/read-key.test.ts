@@ -42,6 +42,25 @@ describe('readKey: where a key is accepted', () => {
     expect(read({ authorization: `Bearer ${key}`, 'x-api-key': key })).toEqual({ ok: true, key });
   });
 
+  it('trims only the whitespace HTTP allows around a value: spaces and tabs', () => {
+    // A getter of raw values, as a server that does not trim them would give.
+    const raw = (headers: Record<string, string>) =>
+      readKey((name) => headers[name] ?? null, null, resolveKeyOptions());
+    expect(raw({ 'x-api-key': ` \t${key}\t ` })).toEqual({ ok: true, key });
+    expect(raw({ authorization: `\t Bearer \t${key} \t` })).toEqual({ ok: true, key });
+    // Anything else is part of the key, which verify then refuses as MALFORMED.
+    for (const space of ['\u00a0', '\u2003', '\u3000', '\ufeff', '\v', '\f', '\u2028']) {
+      for (const sent of [`${space}${key}`, `${key}${space}`]) {
+        expect(raw({ 'x-api-key': sent })).toEqual({ ok: true, key: sent });
+        expect(raw({ authorization: `Bearer ${sent}` })).toEqual({ ok: true, key: sent });
+      }
+    }
+    expect(raw({ authorization: `\u00a0Bearer ${key}` })).toMatchObject({
+      ok: false,
+      code: 'MALFORMED',
+    });
+  });
+
   it('leaves the shape of the key to verify (which refuses it without touching storage)', () => {
     expect(read({ authorization: 'Bearer not-a-key' })).toEqual({ ok: true, key: 'not-a-key' });
   });

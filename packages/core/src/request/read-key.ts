@@ -35,10 +35,15 @@ const CREDENTIAL_PARAMETERS = new Set([
   'access_token',
 ]);
 const TOKEN_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// The only whitespace HTTP allows around and within a header value's parts (RFC 9110 OWS): any
+// other (a non-breaking space, say) is not trimmed, so it stays part of the key, which verify then
+// refuses as MALFORMED.
 const WHITESPACE = /[ \t]+/;
-const BEARER_PREFIX = /^bearer[ \t]+[^\s,]+$/i;
-// Repeated headers arrive joined by ", "; a key never holds whitespace or a comma.
-const NOT_ONE_TOKEN = /[\s,]/;
+const BEARER_PREFIX = /^bearer[ \t]+[^ \t,]+$/i;
+// Repeated headers arrive joined by ", "; a key never holds a space, a tab or a comma.
+const NOT_ONE_TOKEN = /[ \t,]/;
+const SPACE = 32;
+const TAB = 9;
 
 export interface ResolvedKeyOptions {
   authorizationHeader: string | false;
@@ -110,12 +115,12 @@ export function readKey(
       fromAuthorization = plain;
     } else if (value !== null) {
       if (value.length > MAX_KEY_HEADER_LENGTH) return tooLong(options.authorizationHeader);
-      const credentials = value.trim();
+      const credentials = trimWhitespace(value);
       if (credentials === '') return empty(options.authorizationHeader);
       const space = credentials.search(WHITESPACE);
       const scheme = space === -1 ? credentials : credentials.slice(0, space);
       if (scheme.toLowerCase() === 'bearer') {
-        const token = space === -1 ? '' : credentials.slice(space).trim();
+        const token = space === -1 ? '' : trimWhitespace(credentials.slice(space));
         if (token === '') return malformed('The Bearer scheme was sent without a key.');
         if (!isSingleToken(token)) return twoKeys(options.hint);
         fromAuthorization = token;
@@ -132,7 +137,7 @@ export function readKey(
       fromApiKeyHeader = value;
     } else if (value !== null) {
       if (value.length > MAX_KEY_HEADER_LENGTH) return tooLong(options.apiKeyHeader);
-      const token = value.trim();
+      const token = trimWhitespace(value);
       if (token === '') return empty(options.apiKeyHeader);
       if (BEARER_PREFIX.test(token)) {
         return malformed(
@@ -227,6 +232,19 @@ function isPlainToken(value: string, start: number): boolean {
     if (!isKeyCharacter) return false;
   }
   return true;
+}
+
+/** `value` without the spaces and tabs around it, and nothing else: see `WHITESPACE`. */
+function trimWhitespace(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isWhitespace(value.charCodeAt(start))) start++;
+  while (end > start && isWhitespace(value.charCodeAt(end - 1))) end--;
+  return value.slice(start, end);
+}
+
+function isWhitespace(code: number): boolean {
+  return code === SPACE || code === TAB;
 }
 
 function isSingleToken(token: string): boolean {
