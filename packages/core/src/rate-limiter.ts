@@ -1,6 +1,5 @@
 import type { RateLimit } from './schema.js';
 import type { RateLimitState } from './types.js';
-import { MAX_RATE_LIMIT_WINDOW_MS } from './validation.js';
 
 export type RateLimitDecision =
   | { allowed: true; state: RateLimitState }
@@ -9,6 +8,8 @@ export type RateLimitDecision =
 interface Window {
   start: number;
   used: number;
+  /** Fixed for the window's life: a subject spent under another length gets a new window. */
+  readonly windowMs: number;
 }
 
 /**
@@ -18,7 +19,12 @@ interface Window {
  * read-modify-write across an await. Each process counts on its own.
  */
 export class FixedWindowRateLimiter {
+  // Each subject's window: the one lookup of a spend.
   readonly #windows = new Map<string, Window>();
+  // The same subjects by window length, each group in the order its windows started (a subject
+  // whose window starts anew moves to the back): the front of a group is the window of that
+  // length that ends first, so making room looks at one subject per length, never at all.
+  readonly #byLength = new Map<number, Map<string, Window>>();
   readonly #maxSubjects: number;
 
   constructor(maxSubjects = 100_000) {
@@ -29,13 +35,16 @@ export class FixedWindowRateLimiter {
   spend(subject: string, limit: RateLimit, cost: number, now: number): RateLimitDecision {
     const start = now - (now % limit.windowMs);
     let window = this.#windows.get(subject);
-    if (window === undefined) {
+    if (window === undefined || window.windowMs !== limit.windowMs) {
+      if (window !== undefined) this.#delete(subject);
       this.#makeRoom(now);
-      window = { start, used: 0 };
+      window = { start, used: 0, windowMs: limit.windowMs };
       this.#windows.set(subject, window);
+      this.#file(subject, window);
     } else if (window.start !== start) {
       window.start = start;
       window.used = 0;
+      this.#file(subject, window);
     }
     const resetAt = start + limit.windowMs;
     const allowed = window.used + cost <= limit.limit;
@@ -67,29 +76,64 @@ export class FixedWindowRateLimiter {
     if (window === undefined) return;
     const own = this.#windows.get(to);
     if (own !== undefined && own !== window) {
-      if (own.start === window.start) window.used += own.used;
-      else if (own.start > window.start) Object.assign(window, own);
+      if (own.start === window.start) {
+        window.used += own.used;
+      } else if (own.start > window.start) {
+        window.start = own.start;
+        window.used = own.used;
+        this.#file(from, window);
+      }
+      this.#delete(to);
     }
     this.#windows.set(to, window);
+    this.#file(to, window);
   }
 
   get size(): number {
     return this.#windows.size;
   }
 
+  /** Puts `subject` at the back of its length's group: its window is the latest to start. */
+  #file(subject: string, window: Window): void {
+    let group = this.#byLength.get(window.windowMs);
+    if (group === undefined) {
+      group = new Map();
+      this.#byLength.set(window.windowMs, group);
+    }
+    group.delete(subject);
+    group.set(subject, window);
+  }
+
+  #delete(subject: string): void {
+    const window = this.#windows.get(subject);
+    if (window === undefined) return;
+    this.#windows.delete(subject);
+    const group = this.#byLength.get(window.windowMs);
+    group?.delete(subject);
+    if (group?.size === 0) this.#byLength.delete(window.windowMs);
+  }
+
   /**
-   * Keeps memory bounded: first drops windows that have surely ended (no window lasts longer
-   * than the longest allowed, 31 days); if still full, the oldest subject — whose counter is then
-   * forgotten, the one case where a limit may admit more than it should.
+   * Keeps memory bounded: at the cap, drops one subject, found among the fronts of the groups (one
+   * per window length in use, never a walk of every subject). A window that has ended goes first,
+   * so nothing is lost; only when every window is live does the one nearest its end go, whose
+   * counter is then forgotten: the one case where a limit may admit more than it should.
    */
   #makeRoom(now: number): void {
     if (this.#windows.size < this.#maxSubjects) return;
-    for (const [subject, window] of this.#windows) {
-      if (now - window.start > MAX_RATE_LIMIT_WINDOW_MS) this.#windows.delete(subject);
+    let victim: string | undefined;
+    let victimEnd = Number.POSITIVE_INFINITY;
+    for (const [windowMs, group] of this.#byLength) {
+      const first = group.entries().next();
+      if (first.done) continue;
+      const [subject, window] = first.value;
+      const end = window.start + windowMs;
+      if (end < victimEnd) {
+        victim = subject;
+        victimEnd = end;
+      }
+      if (end <= now) break;
     }
-    if (this.#windows.size >= this.#maxSubjects) {
-      const oldest = this.#windows.keys().next();
-      if (!oldest.done) this.#windows.delete(oldest.value);
-    }
+    if (victim !== undefined) this.#delete(victim);
   }
 }
