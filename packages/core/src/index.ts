@@ -56,6 +56,7 @@ export type {
   AuthenticatedKeyAuth,
   UnauthenticatedKeyAuth,
 } from './request/key-auth.js';
+export { type RateLimitFields, rateLimitFields } from './request/rate-limit-fields.js';
 export {
   type HeaderGetter,
   type KeyReading,

@@ -3,6 +3,7 @@ import {
   type AuthFailureCode,
   failureFromResult,
   failureOf,
+  type RateLimitState,
   type RejectedKey,
   type RequestAuthFailure,
 } from '@latchkey/core';
@@ -28,6 +29,7 @@ export class ApiKeyAuthError extends Error implements KeyRefusal {
   readonly status: 401 | 403 | 429;
   readonly retryAfterMs: number | undefined;
   readonly missingPermissions: readonly string[] | undefined;
+  readonly rateLimit: RateLimitState | undefined;
 
   constructor(refusal: KeyRefusal) {
     super(refusal.message);
@@ -35,6 +37,7 @@ export class ApiKeyAuthError extends Error implements KeyRefusal {
     this.status = refusal.status;
     this.retryAfterMs = refusal.retryAfterMs;
     this.missingPermissions = refusal.missingPermissions;
+    this.rateLimit = refusal.rateLimit;
   }
 }
 

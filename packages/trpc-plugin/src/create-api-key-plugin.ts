@@ -11,8 +11,9 @@ import type {
   HostProcedure,
   KeyProcedure,
 } from './host-procedure.js';
-import { buildKeyProcedures, type ResponseHeaders } from './key-procedure.js';
+import { buildKeyProcedures } from './key-procedure.js';
 import type { RequestHeaders } from './request-headers.js';
+import type { ResponseHeaders } from './response-headers.js';
 import type { ApiKeyAction, ApiKeyRouter, ApiKeyScope } from './types.js';
 
 /**
@@ -85,13 +86,21 @@ export interface ApiKeyPluginOptions<
     ctx: HostContext<TContext, TMeta, TMachineContextOverrides>;
   }) => string | null | undefined;
   /**
-   * Where `keyProcedure` puts `WWW-Authenticate` (on 401 and 403) and `Retry-After` (on 429): the
-   * fetch adapter's `resHeaders`, or `{ set: (name, value) => res.setHeader(name, value) }` on
-   * Node.js. Default: none are set (status and error code are unaffected).
+   * Where `keyProcedure` puts its response headers: `WWW-Authenticate` (on 401 and 403),
+   * `Retry-After` (on 429) and the RateLimit fields (for a key with a rate limit, allowed or
+   * refused). Default: found in the context, `ctx.resHeaders` (the fetch adapter's, as Next.js
+   * route handlers have it) or else `ctx.res` (a Node.js response: the standalone, Express and
+   * Next.js pages adapters); without either, none are sent. Give it for another shape, e.g.
+   * `({ ctx }) => ({ set: (name, value) => ctx.reply.header(name, value) })`; `null` sends none.
    */
   responseHeaders?: (opts: {
     ctx: HostContext<TContext, TMeta, TMachineContextOverrides>;
   }) => ResponseHeaders | null | undefined;
+  /**
+   * The time in epoch ms, for the `t` of the `RateLimit` field (seconds until the window resets):
+   * give the clock you gave `createApiKeys`. Default `Date.now`.
+   */
+  clock?: () => number;
 }
 
 export interface ApiKeyPlugin<
@@ -142,6 +151,7 @@ export function createApiKeyPlugin<
       url: options.url,
       responseHeaders: options.responseHeaders,
       keyOptions,
+      clock: options.clock ?? Date.now,
     }),
   };
 }

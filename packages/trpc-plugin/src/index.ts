@@ -9,13 +9,13 @@ export type {
   HostProcedure,
   KeyProcedure,
 } from './host-procedure.js';
-export type { ResponseHeaders } from './key-procedure.js';
 export {
   type LatchkeyCode,
   type LatchkeyErrorData,
   withLatchkeyData,
 } from './latchkey-error-data.js';
 export type { RequestHeaders } from './request-headers.js';
+export type { ResponseHeaders } from './response-headers.js';
 export type {
   ApiKeyAction,
   ApiKeyConfig,

@@ -1,4 +1,4 @@
-import type { VerifiedKey } from '@latchkey/core';
+import type { RateLimitState, VerifiedKey } from '@latchkey/core';
 import type { KeyProcedureApiKey, KeyProcedureContext } from './types.js';
 
 /**
@@ -11,6 +11,8 @@ class VerifiedApiKey<P extends string> implements KeyProcedureApiKey<P> {
   readonly ownerId: string;
   readonly permissions: readonly P[];
   readonly metadata: VerifiedKey<P>['metadata'];
+  readonly rateLimit: RateLimitState | null;
+  readonly remaining: number | null;
   readonly #verification: VerifiedKey<P>;
 
   constructor(verification: VerifiedKey<P>) {
@@ -18,6 +20,8 @@ class VerifiedApiKey<P extends string> implements KeyProcedureApiKey<P> {
     this.ownerId = verification.ownerId;
     this.permissions = verification.permissions;
     this.metadata = verification.metadata;
+    this.rateLimit = verification.rateLimit ?? null;
+    this.remaining = verification.remaining ?? null;
     this.#verification = verification;
   }
 

@@ -58,6 +58,8 @@ describe('keyProcedure over HTTP', () => {
         ownerId: 'user_1',
         permissions: ['invoices:read'],
         metadata: { region: 'eu' },
+        rateLimit: null,
+        remaining: null,
       });
       expect(recorder.last().status).toBe(200);
       expect(recorder.last().headers.get('www-authenticate')).toBeNull();

@@ -1,18 +1,12 @@
 import {
   type ApiKeys,
-  failureResponseParts,
   queryOf,
   type ResolvedKeyOptions,
   readKey,
   type VerifiedKey,
   type VerifyResult,
 } from '@latchkey/core';
-import {
-  type AuthFailure,
-  authFailure,
-  type KeyRefusal,
-  rejectedKeyFailure,
-} from './auth-failure.js';
+import { type AuthFailure, authFailure, rejectedKeyFailure } from './auth-failure.js';
 import type {
   ApiKeyMiddleware,
   HostContext,
@@ -21,11 +15,9 @@ import type {
 } from './host-procedure.js';
 import { keyContext, verificationOf } from './key-context.js';
 import { headerGetter, type RequestHeaders } from './request-headers.js';
+import { keyResponseHeaders, type ResponseHeadersOption } from './response-headers.js';
 import { callCore, toRouterError } from './router-error.js';
 import type { KeyProcedureContext } from './types.js';
-
-/** Where the response headers go: the fetch adapter's `resHeaders`, or a wrapper of your own. */
-export type ResponseHeaders = Pick<Headers, 'set'>;
 
 export interface KeyProcedureOptions<
   P extends string,
@@ -44,12 +36,12 @@ export interface KeyProcedureOptions<
       }) => string | null | undefined)
     | undefined;
   responseHeaders:
-    | ((opts: {
-        ctx: HostContext<TContext, TMeta, TContextOverrides>;
-      }) => ResponseHeaders | null | undefined)
+    | ResponseHeadersOption<HostContext<TContext, TMeta, TContextOverrides>>
     | undefined;
   /** Core's header options, resolved (and checked) once when the plugin is created. */
   keyOptions: ResolvedKeyOptions;
+  /** The time in epoch ms, for the `RateLimit` field's `t`. */
+  clock: () => number;
 }
 
 export interface KeyProcedures<
@@ -72,9 +64,10 @@ export function buildKeyProcedures<
 ): KeyProcedures<P, TContext, TMeta, TContextOverrides> {
   type Context = HostContext<TContext, TMeta, TContextOverrides>;
   const { apiKeys, keyOptions } = options;
+  const responseHeaders = keyResponseHeaders<Context>(options.responseHeaders, options.clock);
 
   const refuse = (ctx: Context, failure: AuthFailure) => {
-    setFailureHeaders(options.responseHeaders?.({ ctx }), failure.cause);
+    responseHeaders.refusal(ctx, failure.cause);
     return failure;
   };
 
@@ -167,9 +160,13 @@ export function buildKeyProcedures<
   const requiredBy = new WeakMap<object, readonly P[]>();
   const keyProcedure = keyProcedureRequiring([]);
 
-  /** The valid verification, or the refusal thrown. */
+  /**
+   * The valid verification, or the refusal thrown. A key with the rate limit the call spent from
+   * gets the RateLimit fields; one without costs a single property check.
+   */
   function admitted(ctx: Context, result: VerifyResult<P>): VerifiedKey<P> {
     if (!result.valid) throw refuse(ctx, rejectedKeyFailure(result));
+    if (result.rateLimit !== undefined) responseHeaders.rateLimit(ctx, result.rateLimit);
     return result;
   }
 
@@ -232,16 +229,4 @@ function withKey<C extends object, P extends string>(
     merged.apiKey = apiKey;
   }
   return merged;
-}
-
-/**
- * Core's response headers for the refusal (`WWW-Authenticate`, `Retry-After`, `Cache-Control`),
- * when the host gave us response headers. Not `Content-Type`: it describes core's JSON body, and
- * tRPC writes a body of its own.
- */
-function setFailureHeaders(headers: ResponseHeaders | null | undefined, refusal: KeyRefusal): void {
-  if (!headers) return;
-  for (const [name, value] of Object.entries(failureResponseParts(refusal).headers)) {
-    if (name !== 'content-type') headers.set(name, value);
-  }
 }

@@ -5,6 +5,7 @@ import type {
   JsonObject,
   Page,
   RateLimit,
+  RateLimitState,
   RolledApiKey,
   UsageDay,
 } from '@latchkey/core';
@@ -137,6 +138,13 @@ export interface KeyProcedureApiKey<P extends string = string> {
   ownerId: string;
   permissions: readonly P[];
   metadata: Readonly<JsonObject>;
+  /**
+   * The rate limit this call spent from, as it stands after the call (`remaining` in the window,
+   * `resetAt`): `null` for a key without that limit.
+   */
+  rateLimit: RateLimitState | null;
+  /** The uses left after this call, for a key with a usage limit; `null` for one without. */
+  remaining: number | null;
 }
 
 /** What `keyProcedure` adds to the host's context. */

@@ -282,6 +282,52 @@ describe('Express: optional keys, requireAuth, and misuse', () => {
   });
 });
 
+describe('Express: the RateLimit fields and the limit state', () => {
+  it('every call of a rate-limited key carries RateLimit; getAuth(req) has the state', async () => {
+    const { apiKeys, clock } = setup();
+    const { key } = await apiKeys.create({
+      ...base,
+      name: 'two a minute',
+      rateLimits: [{ limit: 2, windowMs: 60_000 }],
+      remaining: 10,
+    });
+    const { requireKey, getAuth } = createExpressHelpers(apiKeys, { clock: clock.now });
+    const app = express();
+    app.get('/api/limits', requireKey(), (req, res) => {
+      const { rateLimit, remaining } = getAuth(req);
+      res.json({ rateLimit, remaining });
+    });
+    const origin = await serve(app);
+    const call = () => fetch(`${origin}/api/limits`, { headers: { 'x-api-key': key } });
+    // The test clock starts on a window boundary (windows are aligned to the epoch).
+    const resetAt = clock.now() + 60_000;
+
+    const first = await call();
+    expect(first.status).toBe(200);
+    // The window's length (`w`) joins the policy once core's rate limiter reports it.
+    expect(first.headers.get('ratelimit-policy')).toMatch(/^"default";q=2(;w=60)?$/);
+    expect(first.headers.get('ratelimit')).toBe('"default";r=1;t=60');
+    expect(await first.json()).toEqual({
+      rateLimit: { name: 'default', limit: 2, remaining: 1, resetAt },
+      remaining: 9,
+    });
+
+    clock.advance(50_001); // 9.999 s left, announced as 10
+    expect((await call()).headers.get('ratelimit')).toBe('"default";r=0;t=10');
+    const refused = await call();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('10');
+    expect(refused.headers.get('ratelimit')).toBe('"default";r=0;t=10');
+
+    // A key without a rate limit: no fields, and no limit state.
+    const { key: unlimited } = await apiKeys.create({ ...base, name: 'unlimited' });
+    const free = await fetch(`${origin}/api/limits`, { headers: { 'x-api-key': unlimited } });
+    expect(free.headers.get('ratelimit')).toBeNull();
+    expect(free.headers.get('ratelimit-policy')).toBeNull();
+    expect(await free.json()).toEqual({ rateLimit: null, remaining: null });
+  });
+});
+
 describe('Node http: the same middleware without Express', () => {
   it('guards a plain request listener', async () => {
     const { apiKeys } = setup();

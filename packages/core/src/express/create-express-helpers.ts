@@ -21,7 +21,13 @@ import type {
   NodeResponseLike,
 } from './node-types.js';
 
-export type ExpressHelpersOptions = RequestKeyOptions;
+export type ExpressHelpersOptions = RequestKeyOptions & {
+  /**
+   * The time in epoch ms, for the `t` (seconds until the window resets) of the `RateLimit`
+   * field: give the clock you gave `createApiKeys`. Default `Date.now`.
+   */
+  clock?: () => number;
+};
 
 /**
  * What the helpers need of `ApiKeys`: `verify`, and `refund` if it has one (an `ApiKeys` has), with
@@ -44,7 +50,8 @@ export interface ExpressHelpers<TPermission extends string> {
   /**
    * Authenticates the request by its key: 401 without a valid one, 403 without a permission in
    * `permissions`, 429 with `Retry-After` over a limit, 503 when storage is down; otherwise
-   * records the auth object for `getAuth(req)` and calls `next()`.
+   * records the auth object for `getAuth(req)`, sets the RateLimit fields on `res` for a key with
+   * a rate limit, and calls `next()`.
    */
   requireKey(options?: RequireKeyOptions<TPermission>): KeyMiddleware;
   /** The auth object `requireKey` recorded; throws when `requireKey` did not run first. */
@@ -69,7 +76,8 @@ export function createExpressHelpers<TPermission extends string>(
   apiKeys: ExpressKeyVerifier<TPermission>,
   options: ExpressHelpersOptions = {},
 ): ExpressHelpers<TPermission> {
-  const keyOptions = resolveKeyOptions(options);
+  const { clock = Date.now, ...requestKeyOptions } = options;
+  const keyOptions = resolveKeyOptions(requestKeyOptions);
   const missing = failureOf('MISSING', keyOptions.missingMessage);
 
   function getAuth(req: NodeRequestLike): ApiKeyAuth<TPermission> {
@@ -94,8 +102,9 @@ export function createExpressHelpers<TPermission extends string>(
       }
       const failure = refusal(auth);
       if (failure === null) next();
-      else if (failure.code === 'INSUFFICIENT_PERMISSIONS') refuse(req, res, next, failure);
-      else send(res, failure);
+      else if (failure.code === 'INSUFFICIENT_PERMISSIONS') {
+        refuseAfterRefund(apiKeys, req, res, next, failure);
+      } else send(res, failure);
     };
     return middleware;
   }
@@ -112,14 +121,14 @@ export function createExpressHelpers<TPermission extends string>(
             queryOf(req.originalUrl ?? req.url ?? ''),
             keyOptions,
             verifyOptions,
+            clock,
           );
         } catch (error) {
           next(error); // misuse (bad options), not a bad key
           return;
         }
         if (state.isAuthenticated || (optional && state.failure.code === 'MISSING')) {
-          (req as WithAuth)[AUTH] = state.toAuth();
-          if (state.isAuthenticated) (req as WithAuth)[VERIFICATION] = state.result;
+          record(req, res, state);
           next();
         } else {
           send(res, state.failure);
@@ -135,30 +144,47 @@ export function createExpressHelpers<TPermission extends string>(
         return { ...failureOf('INSUFFICIENT_PERMISSIONS'), missingPermissions: [permission] };
       }),
   };
+}
 
-  /** The 403, once what the request spent is given back (a 503 if storage cannot take it). */
-  function refuse(
-    req: NodeRequestLike,
-    res: NodeResponseLike,
-    next: NextFunction,
-    failure: RequestAuthFailure,
-  ): void {
-    const verification = (req as WithAuth)[VERIFICATION];
-    (req as WithAuth)[VERIFICATION] = undefined;
-    const refund =
-      verification === undefined || apiKeys.refund === undefined
-        ? Promise.resolve()
-        : apiKeys.refund(verification as VerifiedKey<TPermission>, 'INSUFFICIENT_PERMISSIONS');
-    refund
-      .then(
-        () => send(res, failure),
-        (error: unknown) => {
-          if (!isLatchkeyError(error, 'STORAGE_UNAVAILABLE')) throw error;
-          send(res, storageFailure());
-        },
-      )
-      .catch(next);
-  }
+/**
+ * Records the auth object for `getAuth` (and the verification, for `hasPermission` to refund),
+ * and sets the RateLimit fields of a rate-limited key on the response. A 403 from
+ * `hasPermission` later keeps those as they were before its refund: `r` one cost low.
+ */
+function record(
+  req: NodeRequestLike,
+  res: NodeResponseLike,
+  state: ApiKeyRequestState<string>,
+): void {
+  (req as WithAuth)[AUTH] = state.toAuth();
+  if (!state.isAuthenticated) return;
+  (req as WithAuth)[VERIFICATION] = state.result;
+  for (const [name, value] of Object.entries(state.responseHeaders)) res.setHeader(name, value);
+}
+
+/** The 403, once what the request spent is given back (a 503 if storage cannot take it). */
+function refuseAfterRefund<TPermission extends string>(
+  apiKeys: ExpressKeyVerifier<TPermission>,
+  req: NodeRequestLike,
+  res: NodeResponseLike,
+  next: NextFunction,
+  failure: RequestAuthFailure,
+): void {
+  const verification = (req as WithAuth)[VERIFICATION];
+  (req as WithAuth)[VERIFICATION] = undefined;
+  const refund =
+    verification === undefined || apiKeys.refund === undefined
+      ? Promise.resolve()
+      : apiKeys.refund(verification as VerifiedKey<TPermission>, 'INSUFFICIENT_PERMISSIONS');
+  refund
+    .then(
+      () => send(res, failure),
+      (error: unknown) => {
+        if (!isLatchkeyError(error, 'STORAGE_UNAVAILABLE')) throw error;
+        send(res, storageFailure());
+      },
+    )
+    .catch(next);
 }
 
 function header(req: NodeRequestLike, name: string): string | null {

@@ -39,6 +39,7 @@ export function createNextHelpers<TPermission extends string>(
 ): NextHelpers<TPermission> {
   const keyOptions = resolveKeyOptions(options);
   const handoff = createHandoff(options);
+  const clock = options.clock ?? Date.now;
   // The proxy overwrites the hand-off header and refuses it elsewhere: it cannot be a key's.
   if (
     handoff.header === keyOptions.authorizationHeader ||
@@ -47,8 +48,8 @@ export function createNextHelpers<TPermission extends string>(
     throw new TypeError(`handoffHeader ${JSON.stringify(handoff.header)} is where keys are read.`);
   }
   return {
-    withApiKey: createWithApiKey(apiKeys, keyOptions),
-    proxy: createKeyProxyFactory(apiKeys, keyOptions, handoff),
+    withApiKey: createWithApiKey(apiKeys, keyOptions, clock),
+    proxy: createKeyProxyFactory(apiKeys, keyOptions, handoff, clock),
     auth(input) {
       const headers = 'headers' in input ? input.headers : input;
       const fields = handoff.read(headers.get(handoff.header));

@@ -2,6 +2,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { JsonObject } from '../json.js';
 import type { KeyAuthFields } from '../request/key-auth.js';
+import type { RateLimitState } from '../types.js';
 
 /**
  * How the proxy hands an authenticated key on to the route: a request header whose value is the
@@ -24,7 +25,10 @@ export interface HandoffOptions {
    * its request headers upstream) is soon worthless: 1 000 to 600 000 ms. Default 60 000 ms.
    */
   handoffMaxAgeMs?: number;
-  /** The time in epoch milliseconds. Default `Date.now`. */
+  /**
+   * The time in epoch milliseconds, for a hand-off's age and the `t` of the `RateLimit` field
+   * (seconds until the window resets): give the clock you gave `createApiKeys`. Default `Date.now`.
+   */
   clock?: () => number;
 }
 
@@ -72,6 +76,9 @@ export function createHandoff(options: HandoffOptions = {}): Handoff {
             ownerId: fields.ownerId,
             permissions: fields.permissions,
             metadata: fields.metadata,
+            // Left out of the JSON when absent.
+            rateLimit: fields.rateLimit,
+            remaining: fields.remaining,
           }),
         ),
       );
@@ -116,10 +123,8 @@ function parsePayload(payload: string): (KeyAuthFields & { iat: number }) | null
     return null;
   }
   if (typeof parsed !== 'object' || parsed === null) return null;
-  const { iat, keyId, consumerId, ownerId, permissions, metadata } = parsed as Record<
-    string,
-    unknown
-  >;
+  const { iat, keyId, consumerId, ownerId, permissions, metadata, rateLimit, remaining } =
+    parsed as Record<string, unknown>;
   if (
     typeof iat !== 'number' ||
     typeof keyId !== 'string' ||
@@ -129,7 +134,9 @@ function parsePayload(payload: string): (KeyAuthFields & { iat: number }) | null
     !permissions.every((permission) => typeof permission === 'string') ||
     typeof metadata !== 'object' ||
     metadata === null ||
-    Array.isArray(metadata)
+    Array.isArray(metadata) ||
+    (rateLimit !== undefined && !isRateLimitState(rateLimit)) ||
+    (remaining !== undefined && typeof remaining !== 'number')
   ) {
     return null;
   }
@@ -140,7 +147,21 @@ function parsePayload(payload: string): (KeyAuthFields & { iat: number }) | null
     ownerId,
     permissions: Object.freeze(permissions as string[]),
     metadata: Object.freeze(metadata as JsonObject),
+    ...(rateLimit === undefined ? {} : { rateLimit: Object.freeze(rateLimit) }),
+    ...(remaining === undefined ? {} : { remaining }),
   };
+}
+
+function isRateLimitState(value: unknown): value is RateLimitState {
+  if (typeof value !== 'object' || value === null) return false;
+  const { name, limit, remaining, resetAt, windowMs } = value as Record<string, unknown>;
+  return (
+    typeof name === 'string' &&
+    typeof limit === 'number' &&
+    typeof remaining === 'number' &&
+    typeof resetAt === 'number' &&
+    (windowMs === undefined || typeof windowMs === 'number')
+  );
 }
 
 const encoder = new TextEncoder();

@@ -195,4 +195,37 @@ describe('proxy: protectedWithKeys', () => {
     );
     expect(response?.status).toBe(503);
   });
+
+  it('sends the RateLimit fields of a rate-limited key; the route reads the state with auth()', async () => {
+    const { apiKeys, clock } = setup();
+    const { key } = await apiKeys.create({
+      ...base,
+      name: 'limited',
+      rateLimits: [{ limit: 1, windowMs: 60_000 }],
+      remaining: 3,
+    });
+    const latchkey = createNextHelpers(apiKeys, { clock: clock.now });
+    const resetAt = clock.now() + 60_000; // the test clock starts on a window boundary
+    const { next, routeRequest } = nextStandIn();
+    const proxy = latchkey.proxy({ protectedWithKeys: ['/api/v1(.*)'], next });
+    const call = () =>
+      proxy(new Request(`${origin}/api/v1/invoices`, { headers: { 'x-api-key': key } }), undefined);
+
+    const continued = await call();
+    expect(continued?.headers.get('x-middleware-next')).toBe('1');
+    // The window's length (`w`) joins the policy once core's rate limiter reports it.
+    expect(continued?.headers.get('ratelimit-policy')).toMatch(/^"default";q=1(;w=60)?$/);
+    expect(continued?.headers.get('ratelimit')).toBe('"default";r=0;t=60');
+    expect(latchkey.auth(routeRequest('/api/v1/invoices'))).toMatchObject({
+      consumerId: 'team_1',
+      rateLimit: { name: 'default', limit: 1, remaining: 0, resetAt },
+      remaining: 2,
+    });
+
+    clock.advance(30_000);
+    const refused = await call();
+    expect(refused?.status).toBe(429);
+    expect(refused?.headers.get('retry-after')).toBe('30');
+    expect(refused?.headers.get('ratelimit')).toBe('"default";r=0;t=30');
+  });
 });

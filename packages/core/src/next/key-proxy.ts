@@ -2,6 +2,7 @@ import { authenticateKey, type KeyVerifier } from '../request/authenticate-reque
 import { queryOf, type ResolvedKeyOptions } from '../request/read-key.js';
 import type { VerifyOptions } from '../verifier.js';
 import type { Handoff } from './handoff.js';
+import { withResponseHeaders } from './response-headers.js';
 import { createRouteMatcher, type RouteMatcherParam } from './route-matcher.js';
 
 /**
@@ -33,10 +34,15 @@ export type CreateKeyProxy<TPermission extends string> = <
   proxy?: (request: TRequest, event: TEvent) => TResult | Promise<TResult>,
 ) => KeyProxy<TRequest, TEvent, TResult>;
 
+/**
+ * `proxy` for one `ApiKeys`. A continued request's response gets the RateLimit fields of a key
+ * with a rate limit; Next sends the headers of `NextResponse.next()`'s response to the client.
+ */
 export function createKeyProxyFactory<TPermission extends string>(
   apiKeys: KeyVerifier<TPermission>,
   keyOptions: ResolvedKeyOptions,
   handoff: Handoff,
+  clock: () => number,
 ): CreateKeyProxy<TPermission> {
   return (options, proxy) => {
     const { protectedWithKeys, next, ...verifyOptions } = options;
@@ -54,12 +60,13 @@ export function createKeyProxyFactory<TPermission extends string>(
         queryOf(request.url),
         keyOptions,
         verifyOptions,
+        clock,
       );
       if (!state.isAuthenticated) return state.toResponse();
       // `set` replaces whatever the client sent under the same name.
       const headers = new Headers(request.headers);
       headers.set(handoff.header, handoff.sign(state.result));
-      return next({ request: { headers } });
+      return withResponseHeaders(next({ request: { headers } }), state.responseHeaders);
     };
   };
 }

@@ -67,4 +67,44 @@ describe('withApiKey: route-handler wrapper', () => {
     );
     expect(response.status).toBe(401);
   });
+
+  it('adds the RateLimit fields of a rate-limited key to the handler response; auth has the state', async () => {
+    const { apiKeys, clock } = setup();
+    const { key } = await apiKeys.create({
+      ...base,
+      name: 'limited',
+      rateLimits: [{ limit: 3, windowMs: 60_000 }],
+    });
+    const latchkey = createNextHelpers(apiKeys, { clock: clock.now });
+    const resetAt = clock.now() + 60_000; // the test clock starts on a window boundary
+    const GET = latchkey.withApiKey((_request, auth) => Response.json(auth.rateLimit));
+    const call = () => GET(new Request(url, { headers: { 'x-api-key': key } }), undefined);
+
+    const first = await call();
+    // The window's length (`w`) joins the policy once core's rate limiter reports it.
+    expect(first.headers.get('ratelimit-policy')).toMatch(/^"default";q=3(;w=60)?$/);
+    expect(first.headers.get('ratelimit')).toBe('"default";r=2;t=60');
+    expect(await first.json()).toEqual({ name: 'default', limit: 3, remaining: 2, resetAt });
+
+    // A response whose headers cannot change is copied; a route's own RateLimit is kept.
+    const redirect = latchkey.withApiKey(() =>
+      Response.redirect('https://elsewhere.example/', 307),
+    );
+    const redirected = await redirect(
+      new Request(url, { headers: { 'x-api-key': key } }),
+      undefined,
+    );
+    expect(redirected.status).toBe(307);
+    expect(redirected.headers.get('location')).toBe('https://elsewhere.example/');
+    expect(redirected.headers.get('ratelimit')).toBe('"default";r=1;t=60');
+    const own = latchkey.withApiKey(
+      () => new Response('upstream', { headers: { ratelimit: '"upstream";r=7' } }),
+    );
+    const owned = await own(new Request(url, { headers: { 'x-api-key': key } }), undefined);
+    expect(owned.headers.get('ratelimit')).toBe('"upstream";r=7');
+
+    const refused = await call();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('ratelimit')).toBe('"default";r=0;t=60');
+  });
 });

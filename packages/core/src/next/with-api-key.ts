@@ -2,6 +2,7 @@ import { authenticateKey, type KeyVerifier } from '../request/authenticate-reque
 import type { AuthenticatedKeyAuth } from '../request/key-auth.js';
 import { queryOf, type ResolvedKeyOptions } from '../request/read-key.js';
 import type { VerifyOptions } from '../verifier.js';
+import { withResponseHeaders } from './response-headers.js';
 
 /** A route handler that runs only for a valid key, and receives its auth object. */
 export type KeyRouteHandler<TPermission extends string, TRequest extends Request, TContext> = (
@@ -24,9 +25,14 @@ export type WithApiKey<TPermission extends string> = <
   options?: VerifyOptions<TPermission>,
 ) => RouteHandler<TRequest, TContext>;
 
+/**
+ * `withApiKey` for one `ApiKeys`. The handler's response gets the RateLimit fields of a key with
+ * a rate limit (unless it set its own).
+ */
 export function createWithApiKey<TPermission extends string>(
   apiKeys: KeyVerifier<TPermission>,
   keyOptions: ResolvedKeyOptions,
+  clock: () => number,
 ): WithApiKey<TPermission> {
   return (handler, options) => async (request, context) => {
     const state = await authenticateKey(
@@ -35,8 +41,10 @@ export function createWithApiKey<TPermission extends string>(
       queryOf(request.url),
       keyOptions,
       options,
+      clock,
     );
     if (!state.isAuthenticated) return state.toResponse();
-    return handler(request, state.toAuth(), context);
+    const response = await handler(request, state.toAuth(), context);
+    return withResponseHeaders(response, state.responseHeaders);
   };
 }

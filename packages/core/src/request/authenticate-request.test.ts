@@ -252,6 +252,51 @@ describe('authenticateRequest', () => {
     expect(seen).toEqual([{ permissions: ['invoices:read'], rateLimit: 'default', cost: 3 }]);
   });
 
+  it('a rate-limited key: responseHeaders and toAuth() carry the limit, a 429 the RateLimit fields', async () => {
+    const { apiKeys, clock } = setup();
+    const { key } = await apiKeys.create({
+      ...base,
+      name: 'two a minute',
+      rateLimits: [{ limit: 2, windowMs: 60_000 }],
+      remaining: 5,
+    });
+    const request = () => new Request(url, { headers: { 'x-api-key': key } });
+    // The test clock starts on a window boundary (windows are aligned to the epoch).
+    const resetAt = clock.now() + 60_000;
+    const first = await apiKeys.authenticateRequest(request(), { clock: clock.now });
+    if (!first.isAuthenticated) throw new Error('expected a valid key');
+    expect(first.responseHeaders).toEqual({
+      // The window's length (`w`) joins the policy once core's rate limiter reports it.
+      'ratelimit-policy': expect.stringMatching(/^"default";q=2(;w=60)?$/),
+      ratelimit: '"default";r=1;t=60',
+    });
+    expect(first.toAuth()).toMatchObject({
+      rateLimit: { name: 'default', limit: 2, remaining: 1, resetAt },
+      remaining: 4,
+    });
+    // As a route sends it.
+    const answer = Response.json({ ok: true }, { headers: first.responseHeaders });
+    expect(answer.headers.get('ratelimit')).toBe('"default";r=1;t=60');
+
+    clock.advance(59_000);
+    await apiKeys.authenticateRequest(request(), { clock: clock.now });
+    const refused = await apiKeys.authenticateRequest(request(), { clock: clock.now });
+    const response = refused.toResponse();
+    expect(response?.status).toBe(429);
+    expect(response?.headers.get('retry-after')).toBe('1');
+    expect(response?.headers.get('ratelimit')).toBe('"default";r=0;t=1');
+    expect(response?.headers.get('ratelimit-policy')).toMatch(/^"default";q=2(;w=60)?$/);
+    expect(refused.toAuth()).toMatchObject({ consumerId: null, rateLimit: null, remaining: null });
+  });
+
+  it('a key without a rate limit has no response headers; its auth has no limit state', async () => {
+    const { apiKeys, key } = await withKey();
+    const state = await authenticateRequest(apiKeys, new Headers({ 'x-api-key': key }));
+    if (!state.isAuthenticated) throw new Error('expected a valid key');
+    expect(state.responseHeaders).toEqual({});
+    expect(state.toAuth()).toMatchObject({ rateLimit: null, remaining: null });
+  });
+
   it('toResponse() gives a fresh Response each time', async () => {
     const { apiKeys } = await withKey();
     const state = await authenticateRequest(apiKeys, new Request(url));

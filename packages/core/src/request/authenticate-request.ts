@@ -14,6 +14,7 @@ import {
   type UnauthenticatedKeyAuth,
   unauthenticatedKeyAuth,
 } from './key-auth.js';
+import { rateLimitFields } from './rate-limit-fields.js';
 import {
   type HeaderGetter,
   queryOf,
@@ -34,7 +35,14 @@ export interface KeyVerifier<TPermission extends string = string> {
 
 /** `verify`'s options (`permissions`, `rateLimit`, `cost`), passed through, and where the key is. */
 export type AuthenticateRequestOptions<TPermission extends string = string> =
-  VerifyOptions<TPermission> & RequestKeyOptions;
+  VerifyOptions<TPermission> &
+    RequestKeyOptions & {
+      /**
+       * The time in epoch ms, for the `t` (seconds until the window resets) of the `RateLimit`
+       * field: give the clock you gave `createApiKeys`. Default `Date.now`.
+       */
+      clock?: () => number;
+    };
 
 export type ApiKeyRequestState<TPermission extends string = string> =
   | AuthenticatedRequestState<TPermission>
@@ -47,13 +55,22 @@ export interface AuthenticatedRequestState<TPermission extends string = string> 
   toAuth(): AuthenticatedKeyAuth<TPermission>;
   /** `null`: nothing to answer, let the request through. */
   toResponse(): null;
+  /**
+   * The headers to send with your answer: for a key with the rate limit this request spent
+   * from, the IETF `RateLimit-Policy` and `RateLimit` fields; otherwise none (`{}`). E.g.
+   * `Response.json(data, { headers: state.responseHeaders })`.
+   */
+  responseHeaders: Readonly<Record<string, string>>;
 }
 
 export interface UnauthenticatedRequestState<TPermission extends string = string> {
   isAuthenticated: false;
   failure: RequestAuthFailure;
   toAuth(): UnauthenticatedKeyAuth<TPermission>;
-  /** A fresh JSON 401 / 403 / 429 / 503 `Response` with `WWW-Authenticate` or `Retry-After`. */
+  /**
+   * A fresh JSON 401 / 403 / 429 / 503 `Response` with `WWW-Authenticate` or `Retry-After`, and
+   * the RateLimit fields when a rate limit refused the request.
+   */
   toResponse(): Response;
 }
 
@@ -68,7 +85,7 @@ export async function authenticateRequest<TPermission extends string>(
   input: Request | Headers,
   options: AuthenticateRequestOptions<TPermission> = {},
 ): Promise<ApiKeyRequestState<TPermission>> {
-  const { authorizationHeader, apiKeyHeader, ...verifyOptions } = options;
+  const { authorizationHeader, apiKeyHeader, clock = Date.now, ...verifyOptions } = options;
   // Not `instanceof`: a Request from another realm (an edge sandbox) must work too.
   const isRequest = 'headers' in input;
   const headers = isRequest ? input.headers : input;
@@ -78,12 +95,13 @@ export async function authenticateRequest<TPermission extends string>(
     isRequest ? queryOf(input.url) : null,
     resolveKeyOptions({ authorizationHeader, apiKeyHeader }),
     verifyOptions,
+    clock,
   );
 }
 
 /**
  * The core of `authenticateRequest`, over any header source: adapters for other request shapes
- * (Node's `IncomingMessage`) call this with header options resolved once.
+ * (Node's `IncomingMessage`) call this with header options resolved once. `clock` dates the `RateLimit` field's `t`.
  */
 export async function authenticateKey<TPermission extends string>(
   apiKeys: KeyVerifier<TPermission>,
@@ -91,6 +109,7 @@ export async function authenticateKey<TPermission extends string>(
   search: string | null,
   keyOptions: ResolvedKeyOptions,
   verifyOptions: VerifyOptions<TPermission> | undefined,
+  clock: () => number,
 ): Promise<ApiKeyRequestState<TPermission>> {
   const reading = readKey(getHeader, search, keyOptions);
   if (!reading.ok) return unauthenticated(failureOf(reading.code, reading.message));
@@ -101,18 +120,26 @@ export async function authenticateKey<TPermission extends string>(
     if (isLatchkeyError(error, 'STORAGE_UNAVAILABLE')) return unauthenticated(storageFailure());
     throw error;
   }
-  return result.valid ? authenticated(result) : unauthenticated(failureFromResult(result));
+  return result.valid ? authenticated(result, clock) : unauthenticated(failureFromResult(result));
 }
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 function authenticated<TPermission extends string>(
   result: VerifiedKey<TPermission>,
+  clock: () => number,
 ): AuthenticatedRequestState<TPermission> {
   const auth = authenticatedKeyAuth(result);
+  const { rateLimit } = result;
   return Object.freeze({
     isAuthenticated: true,
     result,
     toAuth: () => auth,
     toResponse: () => null,
+    responseHeaders:
+      rateLimit === undefined
+        ? NO_HEADERS
+        : Object.freeze(rateLimitFields(rateLimit, rateLimit.resetAt - clock())),
   });
 }
 

@@ -1,5 +1,6 @@
 import { AUTH_FAILURE_MESSAGES, AUTH_FAILURE_STATUS } from '../http-status.js';
-import type { AuthFailureCode, RejectedKey } from '../types.js';
+import type { AuthFailureCode, RateLimitState, RejectedKey } from '../types.js';
+import { rateLimitFields } from './rate-limit-fields.js';
 
 /** Why a request was refused: a bad or missing key, or storage that cannot be reached. */
 export type RequestFailureCode = AuthFailureCode | 'STORAGE_UNAVAILABLE';
@@ -14,6 +15,8 @@ export interface RequestAuthFailure {
   retryAfterMs?: number;
   /** For `INSUFFICIENT_PERMISSIONS`: the required permissions the key does not hold. */
   missingPermissions?: readonly string[];
+  /** For `RATE_LIMITED`: the window that refused the request, sent as the RateLimit fields. */
+  rateLimit?: RateLimitState;
 }
 
 /** The parts of an HTTP answer, for adapters that write to a Node response rather than a `Response`. */
@@ -49,14 +52,16 @@ export function failureFromResult(result: RejectedKey): RequestAuthFailure {
     ...(result.missingPermissions === undefined
       ? {}
       : { missingPermissions: result.missingPermissions }),
+    ...(result.rateLimit === undefined ? {} : { rateLimit: result.rateLimit }),
   };
 }
 
 /**
  * Status, headers and JSON body for a refused request. 401 carries an RFC 6750 `WWW-Authenticate`
  * challenge (`error="invalid_token"` once a key was sent), 403 `error="insufficient_scope"`, 429 a
- * `Retry-After` in whole seconds (rounded up, at least 1) when the verification gave one. Never
- * cached: the same request can succeed a moment later.
+ * `Retry-After` in whole seconds (rounded up, at least 1) when the verification gave one, and,
+ * when a rate limit refused it, the `RateLimit-Policy` and `RateLimit` fields (`r=0`, `t` equal to
+ * `Retry-After`). Never cached: the same request can succeed a moment later.
  */
 export function failureResponseParts(failure: RequestAuthFailure): FailureResponseParts {
   const headers: Record<string, string> = {
@@ -71,6 +76,12 @@ export function failureResponseParts(failure: RequestAuthFailure): FailureRespon
   }
   if (failure.retryAfterMs !== undefined) {
     headers['retry-after'] = String(Math.max(1, Math.ceil(failure.retryAfterMs / 1000)));
+  }
+  if (failure.rateLimit !== undefined) {
+    // The window resets when a retry can succeed; a call dearer than the whole limit has no
+    // `retryAfterMs` (no window admits it), and so no `t`.
+    const resetInMs = failure.code === 'RATE_LIMITED' ? failure.retryAfterMs : undefined;
+    Object.assign(headers, rateLimitFields(failure.rateLimit, resetInMs));
   }
   const error = {
     code: failure.code,

@@ -1,4 +1,5 @@
 import type { JsonObject } from '../json.js';
+import type { RateLimitState } from '../types.js';
 
 /** Who a request acts for, as a route sees it: read `consumerId`, ask `has({ permission })`. */
 export type ApiKeyAuth<TPermission extends string = string> =
@@ -13,6 +14,13 @@ export interface AuthenticatedKeyAuth<TPermission extends string = string> {
   ownerId: string;
   permissions: readonly TPermission[];
   metadata: Readonly<JsonObject>;
+  /**
+   * The rate limit this request spent from, as it stands after the request (`remaining` in the
+   * window, `resetAt`): `null` for a key without that limit.
+   */
+  rateLimit: RateLimitState | null;
+  /** The uses left after this request, for a key with a usage limit; `null` for one without. */
+  remaining: number | null;
   /** Whether the key holds this permission. */
   has(check: { permission: TPermission }): boolean;
 }
@@ -24,6 +32,8 @@ export interface UnauthenticatedKeyAuth<TPermission extends string = string> {
   ownerId: null;
   permissions: readonly [];
   metadata: null;
+  rateLimit: null;
+  remaining: null;
   has(check: { permission: TPermission }): false;
 }
 
@@ -34,6 +44,10 @@ export interface KeyAuthFields<TPermission extends string = string> {
   ownerId: string;
   permissions: readonly TPermission[];
   metadata: Readonly<JsonObject>;
+  /** Set when the key has the rate limit the request spent from. */
+  rateLimit?: RateLimitState | undefined;
+  /** Set when the key has a usage limit. */
+  remaining?: number | undefined;
 }
 
 export function authenticatedKeyAuth<TPermission extends string>(
@@ -46,6 +60,8 @@ export function authenticatedKeyAuth<TPermission extends string>(
     ownerId: fields.ownerId,
     permissions: fields.permissions,
     metadata: fields.metadata,
+    rateLimit: fields.rateLimit ?? null,
+    remaining: fields.remaining ?? null,
     has: ({ permission }: { permission: TPermission }) => held.has(permission),
   });
 }
@@ -56,6 +72,8 @@ const UNAUTHENTICATED: UnauthenticatedKeyAuth<never> = Object.freeze({
   ownerId: null,
   permissions: Object.freeze([]) as readonly [],
   metadata: null,
+  rateLimit: null,
+  remaining: null,
   has: () => false as const,
 });
 
