@@ -43,6 +43,10 @@ export {
   type UnauthenticatedRequestState,
 } from './request/authenticate-request.js';
 export {
+  assertDeclaredPermission,
+  assertDeclaredPermissions,
+} from './request/declared-permissions.js';
+export {
   type FailureResponseParts,
   failureFromResult,
   failureOf,

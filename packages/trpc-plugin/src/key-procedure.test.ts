@@ -427,5 +427,10 @@ describe('keyProcedure through createCaller', () => {
       headers: ({ ctx }) => ctx.headers,
     });
     expect(() => requirePermissions('invoices:delete' as Permission)).toThrow(/invoices:delete/);
+    // As plain JavaScript would call it: the typo, the permission it meant, and the declared ones.
+    expect(() => requirePermissions('invoices:wirte' as Permission)).toThrow(
+      /"invoices:wirte" is not a declared permission.*Did you mean "invoices:write"\?.*invoices:read, invoices:write, reports:read/,
+    );
+    expect(() => requirePermissions('invoices:read', 7 as never)).toThrow(TypeError);
   });
 });

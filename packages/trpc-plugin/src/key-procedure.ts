@@ -1,5 +1,6 @@
 import {
   type ApiKeys,
+  assertDeclaredPermissions,
   queryOf,
   type ResolvedKeyOptions,
   readKey,
@@ -170,13 +171,10 @@ export function buildKeyProcedures<
     return result;
   }
 
-  const known = new Set<string>(apiKeys.permissions);
   const requirePermissions = (...permissions: [P, ...P[]]): ApiKeyMiddleware<P> => {
-    // A permission the app never declared can only come from a cast; fail at startup, not per call.
-    const unknown = permissions.filter((permission) => !known.has(permission));
-    if (unknown.length > 0) {
-      throw new TypeError(`Latchkey: requirePermissions(${unknown.join(', ')}): not declared.`);
-    }
+    // A permission the app never declared can only come from a cast or plain JavaScript: fail at
+    // startup, not with a 403 on every call.
+    assertDeclaredPermissions(apiKeys.permissions, permissions, 'requirePermissions(…)');
     const middleware: ApiKeyMiddleware<P> = ({ ctx, next }) => {
       const held = ctx.apiKey.permissions;
       const missingPermissions = permissions.filter((permission) => !held.includes(permission));

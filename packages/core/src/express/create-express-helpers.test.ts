@@ -328,6 +328,40 @@ describe('Express: the RateLimit fields and the limit state', () => {
   });
 });
 
+describe('Express: a permission the app never declared', () => {
+  /** An app that declares `invoices:delete`, used as plain JavaScript would (types cast away). */
+  function javascriptApp() {
+    const apiKeys = createApiKeys({
+      database: { url: ':memory:' },
+      prefix: 'acme',
+      permissions: ['invoices:read', 'invoices:delete'],
+    });
+    onTestFinished(() => apiKeys.close());
+    return createExpressHelpers(apiKeys);
+  }
+
+  it('requireKey({ permissions }) throws when made, naming the typo and what it meant', () => {
+    const { requireKey } = javascriptApp();
+    expect(() => requireKey({ permissions: ['invoices:delet' as never] })).toThrow(TypeError);
+    expect(() => requireKey({ permissions: ['invoices:delet' as never] })).toThrow(
+      /"invoices:delet" is not a declared permission.*Did you mean "invoices:delete"\?.*Declared \(createApiKeys's `permissions`\): invoices:read, invoices:delete\./,
+    );
+    expect(() => requireKey({ permissions: 'invoices:read' as never })).toThrow(
+      /permissions must be a list/,
+    );
+    expect(() => requireKey({ permissions: ['invoices:delete'] })).not.toThrow();
+  });
+
+  it('hasPermission(name) throws when made, listing the declared permissions', () => {
+    const { hasPermission } = javascriptApp();
+    expect(() => hasPermission('invoices:write' as never)).toThrow(
+      /"invoices:write" is not a declared permission.*invoices:read, invoices:delete/,
+    );
+    expect(() => hasPermission(undefined as never)).toThrow(TypeError);
+    expect(() => hasPermission('invoices:delete')).not.toThrow();
+  });
+});
+
 describe('Node http: the same middleware without Express', () => {
   it('guards a plain request listener', async () => {
     const { apiKeys } = setup();

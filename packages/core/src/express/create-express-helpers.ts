@@ -5,6 +5,10 @@ import {
   type KeyVerifier,
 } from '../request/authenticate-request.js';
 import {
+  assertDeclaredPermission,
+  assertDeclaredPermissions,
+} from '../request/declared-permissions.js';
+import {
   failureOf,
   failureResponseParts,
   type RequestAuthFailure,
@@ -52,6 +56,7 @@ export interface ExpressHelpers<TPermission extends string> {
    * `permissions`, 429 with `Retry-After` over a limit, 503 when storage is down; otherwise
    * records the auth object for `getAuth(req)`, sets the RateLimit fields on `res` for a key with
    * a rate limit, and calls `next()`.
+   * @throws {TypeError} at once, for a permission the app never declared.
    */
   requireKey(options?: RequireKeyOptions<TPermission>): KeyMiddleware;
   /** The auth object `requireKey` recorded; throws when `requireKey` did not run first. */
@@ -61,6 +66,7 @@ export interface ExpressHelpers<TPermission extends string> {
   /**
    * 403 unless the key holds `permission` (401 without a key). A request it refuses spends
    * nothing: what `requireKey` spent (rate-limit units, a `remaining` use) is given back.
+   * @throws {TypeError} at once, for a permission the app never declared.
    */
   hasPermission(permission: TPermission): KeyMiddleware;
 }
@@ -112,6 +118,11 @@ export function createExpressHelpers<TPermission extends string>(
   return {
     requireKey(requireOptions = {}) {
       const { optional = false, ...verifyOptions } = requireOptions;
+      assertDeclaredPermissions(
+        apiKeys.permissions,
+        verifyOptions.permissions,
+        'requireKey({ permissions })',
+      );
       return async (req, res, next) => {
         let state: ApiKeyRequestState<TPermission>;
         try {
@@ -137,12 +148,14 @@ export function createExpressHelpers<TPermission extends string>(
     },
     getAuth,
     requireAuth: () => check((auth) => (auth.consumerId === null ? missing : null)),
-    hasPermission: (permission) =>
-      check((auth) => {
+    hasPermission: (permission) => {
+      assertDeclaredPermission(apiKeys.permissions, permission, 'hasPermission(permission)');
+      return check((auth) => {
         if (auth.consumerId === null) return missing;
         if (auth.has({ permission })) return null;
         return { ...failureOf('INSUFFICIENT_PERMISSIONS'), missingPermissions: [permission] };
-      }),
+      });
+    },
   };
 }
 

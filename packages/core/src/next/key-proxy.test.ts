@@ -228,4 +228,17 @@ describe('proxy: protectedWithKeys', () => {
     expect(refused?.headers.get('retry-after')).toBe('30');
     expect(refused?.headers.get('ratelimit')).toBe('"default";r=0;t=30');
   });
+
+  it('a permission the app never declared throws when proxy.ts loads, not 403 forever', async () => {
+    const { latchkey } = await withKey();
+    const { next } = nextStandIn();
+    // As plain JavaScript would call it.
+    expect(() =>
+      latchkey.proxy({
+        protectedWithKeys: ['/api(.*)'],
+        permissions: ['reports:raed' as never],
+        next,
+      }),
+    ).toThrow(/"reports:raed" is not a declared permission.*Did you mean "reports:read"\?/);
+  });
 });

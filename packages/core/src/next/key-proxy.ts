@@ -1,4 +1,5 @@
 import { authenticateKey, type KeyVerifier } from '../request/authenticate-request.js';
+import { assertDeclaredPermissions } from '../request/declared-permissions.js';
 import { queryOf, type ResolvedKeyOptions } from '../request/read-key.js';
 import type { VerifyOptions } from '../verifier.js';
 import type { Handoff } from './handoff.js';
@@ -36,7 +37,8 @@ export type CreateKeyProxy<TPermission extends string> = <
 
 /**
  * `proxy` for one `ApiKeys`. A continued request's response gets the RateLimit fields of a key
- * with a rate limit; Next sends the headers of `NextResponse.next()`'s response to the client.
+ * with a rate limit; Next sends the headers of `NextResponse.next()`'s response to the client. A
+ * permission the app never declared throws a `TypeError` when `proxy.ts` loads.
  */
 export function createKeyProxyFactory<TPermission extends string>(
   apiKeys: KeyVerifier<TPermission>,
@@ -46,6 +48,11 @@ export function createKeyProxyFactory<TPermission extends string>(
 ): CreateKeyProxy<TPermission> {
   return (options, proxy) => {
     const { protectedWithKeys, next, ...verifyOptions } = options;
+    assertDeclaredPermissions(
+      apiKeys.permissions,
+      verifyOptions.permissions,
+      'proxy({ permissions })',
+    );
     const isProtected = createRouteMatcher(protectedWithKeys);
     return async (request, event) => {
       if (!isProtected(request)) {

@@ -107,4 +107,14 @@ describe('withApiKey: route-handler wrapper', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('ratelimit')).toBe('"default";r=0;t=60');
   });
+
+  it('a permission the app never declared throws when the route is wrapped, not 403 forever', async () => {
+    const { latchkey } = await withKey();
+    const handler = () => new Response('ok');
+    // As plain JavaScript would call it.
+    expect(() =>
+      latchkey.withApiKey(handler, { permissions: ['invoices:wrte' as 'invoices:write'] }),
+    ).toThrow(/"invoices:wrte" is not a declared permission.*Did you mean "invoices:write"\?/);
+    expect(() => latchkey.withApiKey(handler, { permissions: ['invoices:write'] })).not.toThrow();
+  });
 });

@@ -1,4 +1,5 @@
 import { authenticateKey, type KeyVerifier } from '../request/authenticate-request.js';
+import { assertDeclaredPermissions } from '../request/declared-permissions.js';
 import type { AuthenticatedKeyAuth } from '../request/key-auth.js';
 import { queryOf, type ResolvedKeyOptions } from '../request/read-key.js';
 import type { VerifyOptions } from '../verifier.js';
@@ -27,24 +28,32 @@ export type WithApiKey<TPermission extends string> = <
 
 /**
  * `withApiKey` for one `ApiKeys`. The handler's response gets the RateLimit fields of a key with
- * a rate limit (unless it set its own).
+ * a rate limit (unless it set its own). A permission the app never declared throws a `TypeError`
+ * when the route module loads, not a 403 on every request.
  */
 export function createWithApiKey<TPermission extends string>(
   apiKeys: KeyVerifier<TPermission>,
   keyOptions: ResolvedKeyOptions,
   clock: () => number,
 ): WithApiKey<TPermission> {
-  return (handler, options) => async (request, context) => {
-    const state = await authenticateKey(
-      apiKeys,
-      (name) => request.headers.get(name),
-      queryOf(request.url),
-      keyOptions,
-      options,
-      clock,
+  return (handler, options) => {
+    assertDeclaredPermissions(
+      apiKeys.permissions,
+      options?.permissions,
+      'withApiKey({ permissions })',
     );
-    if (!state.isAuthenticated) return state.toResponse();
-    const response = await handler(request, state.toAuth(), context);
-    return withResponseHeaders(response, state.responseHeaders);
+    return async (request, context) => {
+      const state = await authenticateKey(
+        apiKeys,
+        (name) => request.headers.get(name),
+        queryOf(request.url),
+        keyOptions,
+        options,
+        clock,
+      );
+      if (!state.isAuthenticated) return state.toResponse();
+      const response = await handler(request, state.toAuth(), context);
+      return withResponseHeaders(response, state.responseHeaders);
+    };
   };
 }

@@ -297,6 +297,20 @@ describe('authenticateRequest', () => {
     expect(state.toAuth()).toMatchObject({ rateLimit: null, remaining: null });
   });
 
+  it('a required permission the app never declared is a TypeError, not a 403 for every key', async () => {
+    const { apiKeys, key } = await withKey(['invoices:read', 'invoices:write']);
+    const request = new Request(url, { headers: { 'x-api-key': key } });
+    // As plain JavaScript would call it.
+    await expect(
+      apiKeys.authenticateRequest(request, { permissions: ['invoices:wirte' as Permission] }),
+    ).rejects.toThrow(
+      /authenticateRequest\(\{ permissions \}\): "invoices:wirte" is not a declared permission.*Did you mean "invoices:write"\?/,
+    );
+    await expect(
+      apiKeys.authenticateRequest(request, { permissions: 'invoices:read' as never }),
+    ).rejects.toThrow(TypeError);
+  });
+
   it('toResponse() gives a fresh Response each time', async () => {
     const { apiKeys } = await withKey();
     const state = await authenticateRequest(apiKeys, new Request(url));

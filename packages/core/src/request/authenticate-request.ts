@@ -1,6 +1,7 @@
 import { isLatchkeyError } from '../errors.js';
 import type { VerifiedKey, VerifyResult } from '../types.js';
 import type { VerifyOptions } from '../verifier.js';
+import { assertDeclaredPermissions } from './declared-permissions.js';
 import {
   failureFromResult,
   failureOf,
@@ -25,12 +26,17 @@ import {
 } from './read-key.js';
 
 /**
- * What the request helpers need of `ApiKeys`: only `verify`, so an `ApiKeys` or any wrapper of it
- * will do. Typed here rather than picked from `ApiKeys`, so `api-keys.ts` can bind
- * `authenticateRequest` as a method without an import cycle.
+ * What the request helpers need of `ApiKeys`: `verify`, so an `ApiKeys` or any wrapper of it
+ * will do, and the declared `permissions` if it has them. Typed here rather than picked from
+ * `ApiKeys`, so `api-keys.ts` can bind `authenticateRequest` as a method without an import cycle.
  */
 export interface KeyVerifier<TPermission extends string = string> {
   verify(key: unknown, options?: VerifyOptions<TPermission>): Promise<VerifyResult<TPermission>>;
+  /**
+   * The app's declared permissions (an `ApiKeys` has them): a required permission outside them
+   * is a `TypeError` (misuse), not a 403 for every request. Without them nothing is checked.
+   */
+  readonly permissions?: readonly TPermission[];
 }
 
 /** `verify`'s options (`permissions`, `rateLimit`, `cost`), passed through, and where the key is. */
@@ -77,7 +83,8 @@ export interface UnauthenticatedRequestState<TPermission extends string = string
 /**
  * Authenticates a Fetch API request (or its headers) by its API key. Never throws for a bad,
  * missing or misplaced key, nor for storage that is down: each becomes an unauthenticated state
- * whose `toResponse()` is the answer to send. Throws only for misuse (bad options).
+ * whose `toResponse()` is the answer to send. Throws only for misuse (bad options), e.g. a
+ * required permission that `apiKeys` never declared (a `TypeError`: no key could hold it).
  * Edge-safe: Fetch API objects only.
  */
 export async function authenticateRequest<TPermission extends string>(
@@ -86,6 +93,11 @@ export async function authenticateRequest<TPermission extends string>(
   options: AuthenticateRequestOptions<TPermission> = {},
 ): Promise<ApiKeyRequestState<TPermission>> {
   const { authorizationHeader, apiKeyHeader, clock = Date.now, ...verifyOptions } = options;
+  assertDeclaredPermissions(
+    apiKeys.permissions,
+    verifyOptions.permissions,
+    'authenticateRequest({ permissions })',
+  );
   // Not `instanceof`: a Request from another realm (an edge sandbox) must work too.
   const isRequest = 'headers' in input;
   const headers = isRequest ? input.headers : input;
@@ -101,7 +113,8 @@ export async function authenticateRequest<TPermission extends string>(
 
 /**
  * The core of `authenticateRequest`, over any header source: adapters for other request shapes
- * (Node's `IncomingMessage`) call this with header options resolved once. `clock` dates the `RateLimit` field's `t`.
+ * (Node's `IncomingMessage`) call this with header options resolved, and permissions checked
+ * against the declared ones, once. `clock` dates the `RateLimit` field's `t`.
  */
 export async function authenticateKey<TPermission extends string>(
   apiKeys: KeyVerifier<TPermission>,
