@@ -54,6 +54,7 @@ export class FixedWindowRateLimiter {
       limit: limit.limit,
       remaining: limit.limit - window.used,
       resetAt,
+      windowMs: limit.windowMs,
     };
     return allowed ? { allowed, state } : { allowed, state, retryAfterMs: resetAt - now };
   }

@@ -110,11 +110,8 @@ export interface RateLimitState {
   remaining: number;
   /** When the current window ends, epoch ms. */
   resetAt: number;
-  /**
-   * The window's length in ms, for the `w` of the `RateLimit-Policy` header field; absent when
-   * the limiter does not say.
-   */
-  windowMs?: number;
+  /** The window's length in ms (the `w` of the `RateLimit-Policy` header field). */
+  windowMs: number;
 }
 
 export interface VerifiedKey<TPermission extends string = string> {

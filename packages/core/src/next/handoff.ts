@@ -160,7 +160,7 @@ function isRateLimitState(value: unknown): value is RateLimitState {
     typeof limit === 'number' &&
     typeof remaining === 'number' &&
     typeof resetAt === 'number' &&
-    (windowMs === undefined || typeof windowMs === 'number')
+    typeof windowMs === 'number'
   );
 }
 

@@ -267,7 +267,7 @@ describe('authenticateRequest', () => {
     if (!first.isAuthenticated) throw new Error('expected a valid key');
     expect(first.responseHeaders).toEqual({
       // The window's length (`w`) joins the policy once core's rate limiter reports it.
-      'ratelimit-policy': expect.stringMatching(/^"default";q=2(;w=60)?$/),
+      'ratelimit-policy': expect.stringMatching(/^"default";q=2;w=60$/),
       ratelimit: '"default";r=1;t=60',
     });
     expect(first.toAuth()).toMatchObject({
@@ -285,7 +285,7 @@ describe('authenticateRequest', () => {
     expect(response?.status).toBe(429);
     expect(response?.headers.get('retry-after')).toBe('1');
     expect(response?.headers.get('ratelimit')).toBe('"default";r=0;t=1');
-    expect(response?.headers.get('ratelimit-policy')).toMatch(/^"default";q=2(;w=60)?$/);
+    expect(response?.headers.get('ratelimit-policy')).toMatch(/^"default";q=2;w=60$/);
     expect(refused.toAuth()).toMatchObject({ consumerId: null, rateLimit: null, remaining: null });
   });
 

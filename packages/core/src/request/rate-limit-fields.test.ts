@@ -21,9 +21,9 @@ describe('rateLimitFields (draft-ietf-httpapi-ratelimit-headers-10)', () => {
     );
   });
 
-  it('leaves out w and t when they are not known', () => {
-    expect(rateLimitFields(state, undefined)).toEqual({
-      'ratelimit-policy': '"exports";q=100',
+  it('leaves out t when the reset is not known', () => {
+    expect(rateLimitFields({ ...state, windowMs: 60_000 }, undefined)).toEqual({
+      'ratelimit-policy': '"exports";q=100;w=60',
       ratelimit: '"exports";r=42',
     });
   });

@@ -24,8 +24,7 @@ export function rateLimitFields(
 ): RateLimitFields {
   // A String item: rate-limit names are letters, digits and `_ . : -`, so nothing needs escaping.
   const policy = `"${state.name}"`;
-  const window =
-    state.windowMs === undefined ? '' : `;w=${Math.max(1, Math.ceil(state.windowMs / 1000))}`;
+  const window = `;w=${Math.max(1, Math.ceil(state.windowMs / 1000))}`;
   const reset = resetInMs === undefined ? '' : `;t=${Math.max(0, Math.ceil(resetInMs / 1000))}`;
   return {
     'ratelimit-policy': `${policy};q=${state.limit}${window}`,
