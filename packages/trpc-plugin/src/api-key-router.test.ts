@@ -1,21 +1,49 @@
 import { type KeyLimitsInput, LatchkeyError, storageFailure } from '@latchkey/core';
 import { PERMISSIONS } from '@latchkey/test-support';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, type TRPCClientError } from '@trpc/client';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
+import type { ApiKeyAuthorize } from './authorization.js';
 import { createApiKeyPlugin } from './create-api-key-plugin.js';
 import { brokenApiKeys, testApiKeys } from './test-support/api-keys.js';
 import { admin, member, rejection, userClient } from './test-support/clients.js';
 import {
   callerContext,
+  type HostRouter,
   hostApp,
   type SuperjsonHostRouter,
   superjsonHostApp,
 } from './test-support/host-app.js';
 import { serve, sessionHeaders } from './test-support/http-server.js';
+import type { ApiKeyAction, ApiKeyUserAction } from './types.js';
 
 const HOUR = 60 * 60 * 1000;
+
+const ALL_ALLOWED: Record<ApiKeyUserAction, boolean> = {
+  list: true,
+  get: true,
+  create: true,
+  update: true,
+  revoke: true,
+  roll: true,
+  auditLog: true,
+  usage: true,
+};
+
+type Client = ReturnType<typeof userClient>['client'];
+
+/** One call of each action config reports on, on the key `id`. */
+const CALLS: Record<ApiKeyUserAction, (client: Client, id: string) => Promise<unknown>> = {
+  list: (client) => client.apiKeys.list.query({}),
+  get: (client, id) => client.apiKeys.get.query({ id }),
+  create: (client) => client.apiKeys.create.mutate({ name: 'new' }),
+  update: (client, id) => client.apiKeys.update.mutate({ id, name: 'renamed' }),
+  roll: (client, id) => client.apiKeys.roll.mutate({ id }),
+  revoke: (client, id) => client.apiKeys.revoke.mutate({ id }),
+  auditLog: (client) => client.apiKeys.auditLog.query({}),
+  usage: (client, id) => client.apiKeys.usage.query({ id }),
+};
 
 describe('apiKeyRouter over HTTP', () => {
   it('manages a key from creation to roll and revocation, for the user’s own team', async () => {
@@ -27,6 +55,8 @@ describe('apiKeyRouter over HTTP', () => {
       prefix: 'acme',
       permissions: [...PERMISSIONS],
       rateLimits: [],
+      actions: ALL_ALLOWED,
+      refusals: {},
     });
 
     const created = await client.apiKeys.create.mutate({
@@ -251,6 +281,104 @@ describe('apiKeyRouter over HTTP', () => {
     }
     const { items } = await apiKeys.list({ consumerId: 'team_a' });
     expect(items).toEqual([expect.objectContaining({ name: 'k', status: 'active' })]);
+  });
+
+  it('config tells each user which actions authorize() allows, as the procedures then answer', async () => {
+    const { apiKeys } = testApiKeys();
+    const { url } = await serve(hostApp(apiKeys));
+    const admins = userClient(url, admin('team_a')).client;
+    const members = userClient(url, member('team_a')).client;
+    const refused = 'You may not manage API keys.';
+
+    const forMember = await members.apiKeys.config.query();
+    expect(forMember.actions).toEqual({
+      ...ALL_ALLOWED,
+      create: false,
+      update: false,
+      revoke: false,
+      roll: false,
+    });
+    expect(forMember.refusals).toEqual({
+      create: refused,
+      update: refused,
+      revoke: refused,
+      roll: refused,
+    });
+    const forAdmin = await admins.apiKeys.config.query();
+    expect([forAdmin.actions, forAdmin.refusals]).toEqual([ALL_ALLOWED, {}]);
+
+    // Each procedure answers as config said: refused ones 403 with the reason config gave.
+    for (const [client, config] of [
+      [members, forMember],
+      [admins, forAdmin],
+    ] as const) {
+      for (const action of Object.keys(CALLS) as ApiKeyUserAction[]) {
+        const { apiKey } = await apiKeys.create({ consumerId: 'team_a', ownerId: 'u', name: 'k' });
+        const outcome = await CALLS[action](client, apiKey.id).then(
+          () => 'allowed',
+          (error: TRPCClientError<HostRouter>) => `${error.data?.code}: ${error.message}`,
+        );
+        const expected = config.actions[action] ? 'allowed' : `FORBIDDEN: ${refused}`;
+        expect({ action, outcome }).toEqual({ action, outcome: expected });
+      }
+    }
+  });
+
+  it('config and the 403 give the reason authorize() returns or throws; only true allows', async () => {
+    const { apiKeys } = testApiKeys();
+    const t = initTRPC.create();
+    const answers: Partial<Record<ApiKeyAction, () => unknown>> = {
+      create: () => ({ reason: 'Only admins may create API keys.' }),
+      revoke: () => {
+        throw new TRPCError({ code: 'FORBIDDEN', message: 'Revoking is off for this team.' });
+      },
+      update: () => false,
+      // plain JavaScript may answer anything: what is not `true` refuses
+      roll: () => 'yes',
+    };
+    const plugin = (authorize?: ApiKeyAuthorize<object>) =>
+      createApiKeyPlugin({
+        apiKeys,
+        userProcedure: t.procedure,
+        machineProcedure: t.procedure,
+        consumer: () => ({ consumerId: 'team_a', ownerId: 'user_1' }),
+        headers: () => null,
+        authorize,
+      });
+    const { apiKeyRouter } = plugin(({ action }) => (answers[action]?.() ?? true) as boolean);
+    const caller = t.router({ apiKeys: apiKeyRouter }).createCaller({}).apiKeys;
+
+    const config = await caller.config();
+    expect(config.actions).toEqual({
+      ...ALL_ALLOWED,
+      create: false,
+      update: false,
+      revoke: false,
+      roll: false,
+    });
+    expect(config.refusals).toEqual({
+      create: 'Only admins may create API keys.',
+      revoke: 'Revoking is off for this team.',
+      update: 'You may not manage API keys.',
+      roll: 'You may not manage API keys.',
+    });
+    const { apiKey } = await apiKeys.create({ consumerId: 'team_a', ownerId: 'u', name: 'k' });
+    for (const [action, call] of [
+      ['create', () => caller.create({ name: 'k' })],
+      ['revoke', () => caller.revoke({ id: apiKey.id })],
+      ['update', () => caller.update({ id: apiKey.id, name: 'x' })],
+      ['roll', () => caller.roll({ id: apiKey.id })],
+    ] as const) {
+      await expect(call()).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        message: config.refusals[action],
+      });
+    }
+    expect((await apiKeys.get(apiKey.id))?.status).toBe('active');
+
+    // Without authorize, every action is allowed.
+    const open = t.router({ apiKeys: plugin().apiKeyRouter }).createCaller({}).apiKeys;
+    expect(await open.config()).toMatchObject({ actions: ALL_ALLOWED, refusals: {} });
   });
 
   it('refuses a create past maxKeysPerConsumer (default 100) with 403 KEY_LIMIT_REACHED', async () => {

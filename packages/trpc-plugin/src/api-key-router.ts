@@ -1,5 +1,6 @@
 import { type ApiKeys, isLatchkeyError, type KeyLimitsInput, LatchkeyError } from '@latchkey/core';
 import { TRPCError } from '@trpc/server';
+import { type ApiKeyAuthorize, refusalOf, userActions } from './authorization.js';
 import type { HostContext, HostProcedure } from './host-procedure.js';
 import { callCore, toRouterError } from './router-error.js';
 import { routerInputs } from './router-inputs.js';
@@ -16,13 +17,7 @@ export interface ApiKeyRouterOptions<
   consumer: (opts: {
     ctx: HostContext<TContext, TMeta, TContextOverrides>;
   }) => ApiKeyScope | Promise<ApiKeyScope>;
-  authorize:
-    | ((opts: {
-        ctx: HostContext<TContext, TMeta, TContextOverrides>;
-        action: ApiKeyAction;
-        consumerId: string;
-      }) => boolean | Promise<boolean>)
-    | undefined;
+  authorize: ApiKeyAuthorize<HostContext<TContext, TMeta, TContextOverrides>> | undefined;
   limits:
     | ((opts: {
         ctx: HostContext<TContext, TMeta, TContextOverrides>;
@@ -48,15 +43,15 @@ export function buildApiKeyRouter<
   const scoped = (action: ApiKeyAction) =>
     options.userProcedure.use(async ({ ctx, next }) => {
       const scope = checkedScope(await consumer({ ctx }));
-      if (authorize !== undefined) {
-        const allowed = await authorize({ ctx, action, consumerId: scope.consumerId });
-        if (!allowed) {
-          throw new TRPCError({ code: 'FORBIDDEN', message: 'You may not manage API keys.' });
-        }
-      }
+      const refusal = await refusalOf(authorize, { ctx, action, consumerId: scope.consumerId });
+      if (refusal !== null) throw new TRPCError({ code: 'FORBIDDEN', message: refusal });
       const apiKeyScope: ApiKeyScope = { consumerId: scope.consumerId, ownerId: scope.ownerId };
       return next({ ctx: { apiKeyScope } });
     });
+
+  // The host's context is all there, with our scope on top: what `limits` and `authorize` take.
+  const hostContext = (ctx: object) =>
+    ctx as unknown as HostContext<TContext, TMeta, TContextOverrides>;
 
   /** The key if it is the consumer's; `NOT_FOUND` for another consumer's key, as for no key. */
   async function getInScope(id: string, consumerId: string) {
@@ -66,10 +61,12 @@ export function buildApiKeyRouter<
   }
 
   return {
-    config: scoped('config').query(() => ({
+    config: scoped('config').query(async ({ ctx }) => ({
       prefix: apiKeys.prefix,
       permissions: [...apiKeys.permissions],
       rateLimits: apiKeys.rateLimits.map((limit) => ({ ...limit })),
+      // What `authorize` allows this user, so a UI need not offer what the server would refuse.
+      ...(await userActions(authorize, hostContext(ctx), ctx.apiKeyScope.consumerId)),
     })),
 
     list: scoped('list')
@@ -86,8 +83,7 @@ export function buildApiKeyRouter<
       .input(inputs.create)
       .mutation(async ({ ctx, input }) => {
         const { consumerId, ownerId } = ctx.apiKeyScope;
-        // The host's context is all there, with our scope on top: what `limits` is typed to take.
-        const hostCtx = ctx as unknown as HostContext<TContext, TMeta, TContextOverrides>;
+        const hostCtx = hostContext(ctx);
         try {
           // Only the limits are taken from the host's answer: never a consumer or owner.
           const { rateLimits, remaining, refill } =

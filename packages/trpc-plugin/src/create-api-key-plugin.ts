@@ -5,6 +5,7 @@ import {
   resolveKeyOptions,
 } from '@latchkey/core';
 import { buildApiKeyRouter } from './api-key-router.js';
+import type { ApiKeyAuthorize } from './authorization.js';
 import type {
   ApiKeyMiddleware,
   HostContext,
@@ -14,7 +15,7 @@ import type {
 import { buildKeyProcedures } from './key-procedure.js';
 import type { RequestHeaders } from './request-headers.js';
 import type { ResponseHeaders } from './response-headers.js';
-import type { ApiKeyAction, ApiKeyRouter, ApiKeyScope } from './types.js';
+import type { ApiKeyRouter, ApiKeyScope } from './types.js';
 
 /**
  * `authorizationHeader` (default `'authorization'`, read as `Bearer <key>`) and `apiKeyHeader`
@@ -44,13 +45,12 @@ export interface ApiKeyPluginOptions<
   }) => ApiKeyScope | Promise<ApiKeyScope>;
   /**
    * Whether this user may do this to the consumer's keys, e.g. only a team's admins may create,
-   * revoke or roll. `false` is `FORBIDDEN`. Default: every signed-in user of the consumer may do all.
+   * revoke or roll. `true` allows; `false` is `FORBIDDEN` ("You may not manage API keys."), and
+   * `{ reason }` is `FORBIDDEN` with your words. The router's `config` reports the answer for each
+   * action, so a UI offers only what is allowed. Default: every signed-in user of the consumer may
+   * do all.
    */
-  authorize?: (opts: {
-    ctx: HostContext<TContext, TMeta, TUserContextOverrides>;
-    action: ApiKeyAction;
-    consumerId: string;
-  }) => boolean | Promise<boolean>;
+  authorize?: ApiKeyAuthorize<HostContext<TContext, TMeta, TUserContextOverrides>>;
   /**
    * The limits of each key created through the router, chosen by you, e.g. by the consumer's plan:
    * `rateLimits`, `remaining` and `refill`, as core's `create` takes them (users never set limits

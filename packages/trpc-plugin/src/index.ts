@@ -1,3 +1,4 @@
+export type { ApiKeyAuthorize } from './authorization.js';
 export {
   type ApiKeyPlugin,
   type ApiKeyPluginOptions,
@@ -23,7 +24,9 @@ export type {
   ApiKeyScope,
   ApiKeyUsage,
   ApiKeyUsageRequest,
+  ApiKeyUserAction,
   AuditLogRequest,
+  AuthorizeAnswer,
   CreateApiKeyRequest,
   GetApiKeyRequest,
   KeyProcedureApiKey,

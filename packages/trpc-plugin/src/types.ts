@@ -23,6 +23,15 @@ export type ApiKeyAction =
   | 'auditLog'
   | 'usage';
 
+/** The actions `config` reports on: every `ApiKeyAction` but `config` itself. */
+export type ApiKeyUserAction = Exclude<ApiKeyAction, 'config'>;
+
+/**
+ * What `authorize` answers: `true` allows; `false`, or a refusal with words for the user (e.g.
+ * `{ reason: 'Only admins may create API keys.' }`), refuses. Anything else refuses too.
+ */
+export type AuthorizeAnswer = boolean | { reason: string };
+
 /** The consumer (team, org, tenant) whose keys the signed-in user manages, and who they are. */
 export interface ApiKeyScope {
   consumerId: string;
@@ -38,6 +47,13 @@ export interface ApiKeyConfig<P extends string = string> {
   permissions: P[];
   /** The app-wide rate limits (`createApiKeys`'s `rateLimits`), for keys without one of the name. */
   rateLimits: RateLimit[];
+  /**
+   * Whether `authorize` allows this user each action, so a UI offers only those; the router still
+   * checks every call. All `true` without `authorize`.
+   */
+  actions: Record<ApiKeyUserAction, boolean>;
+  /** Why each refused action is refused: the message its procedure answers `FORBIDDEN` with. */
+  refusals: Partial<Record<ApiKeyUserAction, string>>;
 }
 
 export interface ListApiKeysRequest {
