@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import { QueryClient } from '@tanstack/react-query';
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, expect, test } from 'vitest';
@@ -244,6 +245,21 @@ test('a user the host does not allow to change keys is told so', async () => {
   expect((await within(dialog).findByRole('alert')).textContent).toBe(
     'You may not manage API keys.',
   );
+});
+
+test('a signed-out user is told at once, after one request, whatever the host retries', async () => {
+  const server = await startTestServer();
+  server.signedOut = true;
+  // TanStack Query's default: 3 retries, 1 + 2 + 4 s apart.
+  const retrying = new QueryClient({ defaultOptions: { queries: { retry: 3 } } });
+  renderWithClient(<ApiKeyManager />, server.url, retrying);
+
+  const alert = await screen.findByRole('alert', {}, { timeout: 15_000 });
+  expect(alert.textContent).toContain('You are signed out.');
+  expect(server.requests.flatMap((request) => request.split(',')).sort()).toEqual([
+    'apiKeys.config',
+    'apiKeys.list',
+  ]);
 });
 
 test('a list that cannot load says why and offers to try again', async () => {

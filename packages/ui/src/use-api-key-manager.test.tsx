@@ -175,3 +175,24 @@ test('a next page that fails is loadMoreError, and the pages loaded stay', async
   await waitFor(() => expect(result.current.apiKeys).toHaveLength(3));
   expect(result.current.loadMoreError).toBeNull();
 });
+
+test('a failure that may pass is retried as the host’s query client says', async () => {
+  const server = await startTestServer();
+  await server.apiKeys.create({ name: 'A', consumerId: 'team_1', ownerId: 'user_1' });
+  server.failNext = 1; // a 503 blip
+  const retryOnce = new QueryClient({ defaultOptions: { queries: { retry: 1, retryDelay: 0 } } });
+  const { result } = renderHookWithClient(
+    () => useApiKeyManager(),
+    server.url,
+    undefined,
+    retryOnce,
+  );
+  await waitFor(() => expect(result.current.apiKeys.map((apiKey) => apiKey.name)).toEqual(['A']));
+  expect(result.current.error).toBeNull();
+  expect(server.requests.flatMap((request) => request.split(',')).sort()).toEqual([
+    'apiKeys.config',
+    'apiKeys.config',
+    'apiKeys.list',
+    'apiKeys.list',
+  ]);
+});

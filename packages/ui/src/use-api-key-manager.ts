@@ -5,11 +5,11 @@ import type {
   RollApiKeyRequest,
   UpdateApiKeyRequest,
 } from '@latchkey/trpc-plugin';
-import { type QueryClient, QueryClientContext } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
-import { TRPCContext } from '@trpc/react-query/shared';
-import { useCallback, useContext, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import { retryUnlessFinal } from './query-retry.js';
 import type { ApiKeyClientError, ApiKeyRouterHooks } from './types.js';
+import { useHostQueryClient } from './use-host-query-client.js';
 
 // one empty array, so that the fields keep their identity from render to render while loading
 const EMPTY: never[] = [];
@@ -77,25 +77,19 @@ export function useApiKeyManagerFor<P extends string>(
   router: ApiKeyRouterHooks<P>,
   options: UseApiKeyManagerOptions = {},
 ): ApiKeyManagerState<P> {
-  const config = router.config.useQuery(undefined, { staleTime: Number.POSITIVE_INFINITY });
-  const list = router.list.useInfiniteQuery(
-    { limit: options.pageSize ?? 20 },
-    { getNextPageParam: (page) => page.nextCursor },
-  );
-
-  // The query client the host gave `trpc.Provider`, so no QueryClientProvider is assumed; a host
-  // that gave `createTRPCReact` its own `context` has it in QueryClientProvider instead. Taken
-  // here rather than from `onSuccess`'s fourth argument, which only late TanStack Query 5.x
+  // Taken here rather than from `onSuccess`'s fourth argument, which only late TanStack Query 5.x
   // releases pass: without it `onSuccess` would throw after the server made the key, and the
   // secret would be lost.
-  const trpcQueryClient: QueryClient | undefined = useContext(TRPCContext)?.queryClient;
-  const providedQueryClient = useContext(QueryClientContext);
-  const queryClient = trpcQueryClient ?? providedQueryClient;
-  if (queryClient === undefined) {
-    throw new Error(
-      'No query client: give one to trpc.Provider, or with createTRPCReact({ context }) to a QueryClientProvider.',
-    );
-  }
+  const queryClient = useHostQueryClient();
+  const retry = retryUnlessFinal(queryClient);
+  const config = router.config.useQuery(undefined, {
+    staleTime: Number.POSITIVE_INFINITY,
+    retry,
+  });
+  const list = router.list.useInfiniteQuery(
+    { limit: options.pageSize ?? 20 },
+    { getNextPageParam: (page) => page.nextCursor, retry },
+  );
   // Returning the promise makes `mutateAsync` resolve only once the list is fresh.
   const invalidate = () => queryClient.invalidateQueries({ queryKey: getQueryKey(router) });
   // `gcTime: 0` and the `reset()` below drop a secret-bearing result from the mutation cache as

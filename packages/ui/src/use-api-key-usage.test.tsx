@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import { QueryClient } from '@tanstack/react-query';
 import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, expect, test } from 'vitest';
 import { KeyUsageChart } from './key-usage-chart.js';
@@ -34,7 +35,7 @@ test('a key that was never used shows the empty state', async () => {
   expect(screen.queryByRole('table')).toBeNull();
 });
 
-test("another consumer's key is NOT_FOUND, shown as the error state", async () => {
+test("another consumer's key is NOT_FOUND, shown at once as the error state", async () => {
   const server = await startTestServer();
   const { key, apiKey } = await server.apiKeys.create({
     name: 'Not yours',
@@ -42,9 +43,12 @@ test("another consumer's key is NOT_FOUND, shown as the error state", async () =
     ownerId: 'user_2',
   });
   await server.apiKeys.verify(key);
-  renderWithClient(<Usage id={apiKey.id} />, server.url);
+  // Asked once, even by a query client that retries failures (TanStack Query's default).
+  const retrying = new QueryClient({ defaultOptions: { queries: { retry: 3 } } });
+  renderWithClient(<Usage id={apiKey.id} />, server.url, retrying);
 
-  const alert = await screen.findByRole('alert');
+  const alert = await screen.findByRole('alert', {}, { timeout: 15_000 });
+  expect(server.requests).toEqual(['apiKeys.usage']);
   expect(within(alert).getByText('Could not load usage. No API key with this id.')).toBeTruthy();
   expect(within(alert).getByRole('button', { name: 'Try again' })).toBeTruthy();
   expect(screen.queryByText(/verification/)).toBeNull();

@@ -1,6 +1,8 @@
 import type { UsageDay } from '@latchkey/core';
 import { useCallback } from 'react';
+import { retryUnlessFinal } from './query-retry.js';
 import type { ApiKeyClientError, ApiKeyRouterHooks } from './types.js';
+import { useHostQueryClient } from './use-host-query-client.js';
 
 // one empty array, so that `days` keeps its identity from render to render while loading
 const EMPTY: never[] = [];
@@ -30,7 +32,9 @@ export function useApiKeyUsageFor(
   id: string,
   options: UseApiKeyUsageOptions = {},
 ): ApiKeyUsageState {
-  const usage = router.usage.useQuery({ id, days: options.days });
+  // A key that is not the consumer's (or no longer there) is NOT_FOUND at once, not after retries.
+  const retry = retryUnlessFinal(useHostQueryClient());
+  const usage = router.usage.useQuery({ id, days: options.days }, { retry });
   const { refetch: refetchUsage } = usage;
   const refetch = useCallback(() => void refetchUsage(), [refetchUsage]);
   return {

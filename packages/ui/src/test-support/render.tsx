@@ -10,14 +10,15 @@ import type { AppRouter } from './server.js';
 export const trpc = createTRPCReact<AppRouter>();
 export const { useApiKeyManager, useApiKeyUsage, ApiKeyManager } = createApiKeyUI(trpc.apiKeys);
 
+/** A query client that never retries, so that a failure shows at once. */
+const noRetries = () =>
+  new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+
 /**
  * The host's providers, talking over HTTP to `url`. Only `trpc.Provider`, as tRPC's hooks take
  * the query client from it: the UI must not need a QueryClientProvider.
  */
-function providers(url: string) {
-  const queryClient = new QueryClient({
-    defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
-  });
+function providers(url: string, queryClient: QueryClient) {
   const client = trpc.createClient({ links: [httpBatchLink({ url })] });
   const wrapper = ({ children }: { children: ReactNode }) => (
     <trpc.Provider client={client} queryClient={queryClient}>
@@ -30,8 +31,9 @@ function providers(url: string) {
 export function renderWithClient(
   ui: ReactNode,
   url: string,
+  queryClient: QueryClient = noRetries(),
 ): { queryClient: QueryClient; unmount: () => void } {
-  const { queryClient, wrapper } = providers(url);
+  const { wrapper } = providers(url, queryClient);
   const { unmount } = render(ui, { wrapper });
   return { queryClient, unmount };
 }
@@ -41,8 +43,9 @@ export function renderHookWithClient<T>(
   hook: () => T,
   url: string,
   alongside?: ReactNode,
+  queryClient: QueryClient = noRetries(),
 ): RenderHookResult<T, unknown> {
-  const { wrapper: Providers } = providers(url);
+  const { wrapper: Providers } = providers(url, queryClient);
   return renderHook(hook, {
     wrapper: ({ children }) => (
       <Providers>

@@ -28,6 +28,12 @@ export interface TestServer {
   session: Session;
   /** While true, every request is answered 503 without reaching the router, as in an outage. */
   down: boolean;
+  /** How many of the next requests are answered 503, as in a blip. */
+  failNext: number;
+  /** While true, requests come without a session, as from a browser whose session ended. */
+  signedOut: boolean;
+  /** The procedures each request asked for, in order: `apiKeys.config,apiKeys.list`… */
+  requests: string[];
 }
 
 /**
@@ -40,7 +46,9 @@ export async function startTestServer(role: Session['role'] = 'admin'): Promise<
   const router = hostApp(apiKeys);
   const session: Session = { userId: 'user_1', teamId: 'team_1', role };
   const server = createServer(async (req, res) => {
-    if (testServer.down) {
+    testServer.requests.push(new URL(req.url ?? '/', 'http://localhost').pathname.slice(6));
+    if (testServer.down || testServer.failNext > 0) {
+      testServer.failNext = Math.max(0, testServer.failNext - 1);
       res.writeHead(503).end();
       return;
     }
@@ -51,7 +59,7 @@ export async function startTestServer(role: Session['role'] = 'admin'): Promise<
       createContext: ({ req: request, resHeaders }): HostContext => ({
         headers: request.headers,
         resHeaders,
-        session,
+        session: testServer.signedOut ? null : session,
       }),
     });
     res.writeHead(response.status, [...response.headers].flat());
@@ -70,6 +78,9 @@ export async function startTestServer(role: Session['role'] = 'admin'): Promise<
     apiKeys,
     session,
     down: false,
+    failNext: 0,
+    signedOut: false,
+    requests: [],
   };
   return testServer;
 }
