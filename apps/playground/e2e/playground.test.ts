@@ -194,15 +194,39 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
     expect(errors).toEqual([]);
   });
 
-  it('a member may look at the team’s keys but not create one', async () => {
+  it('offers a member only what he may do, and says why; an admin, everything', async () => {
+    const alice = await signedIn('Alice');
+    await alice.getByRole('button', { name: 'Create API key' }).click();
+    await alice.getByLabel('Name').fill('Team key');
+    await alice.getByRole('button', { name: 'Create key' }).click();
+    await alice.getByRole('button', { name: 'Done' }).click();
+    const rowButtons = (page: Page) =>
+      page
+        .getByRole('row', { name: /Team key/ })
+        .getByRole('button')
+        .allTextContents();
+    expect(await rowButtons(alice)).toEqual(['Disable', 'Roll', 'Revoke', 'Usage']);
+    expect(await alice.getByRole('button', { name: 'Create API key' }).isEnabled()).toBe(true);
+    expect(await alice.getByText(/Only admins/).count()).toBe(0);
+
+    // Bob sees the team's keys and their usage, and why he cannot create or change one.
     const bob = await signedIn('Bob');
-    await bob.getByRole('button', { name: 'Create API key' }).click();
-    await bob.getByLabel('Name').fill('Not allowed');
-    await bob.getByRole('button', { name: 'Create key' }).click();
-    await bob
-      .getByRole('alert')
-      .filter({ hasText: /may not|forbidden/i })
-      .first()
-      .waitFor();
+    const create = bob.getByRole('button', { name: 'Create API key' });
+    expect(await create.isDisabled()).toBe(true);
+    const why = 'Only admins may create, change, roll or revoke API keys.';
+    expect(await bob.getByText(why).isVisible()).toBe(true);
+    const describedBy = (await create.getAttribute('aria-describedby')) ?? '';
+    expect(await bob.locator(`[id="${describedBy}"]`).textContent()).toBe(why);
+    expect(await rowButtons(bob)).toEqual(['Usage']);
+    await bob.getByRole('button', { name: 'Usage of Team key' }).click();
+    await bob.getByText('No verifications in the last 30 days.').waitFor();
+
+    // …and so does the screen built on the hooks.
+    await bob.goto(`${app.url}/hooks`);
+    const list = bob.getByRole('list', { name: 'Keys from useApiKeyManager' });
+    await list.getByText('Team key').waitFor();
+    expect(await bob.getByRole('button', { name: 'Create', exact: true }).isDisabled()).toBe(true);
+    expect(await bob.getByText(why).isVisible()).toBe(true);
+    expect(await list.getByRole('button').count()).toBe(0);
   });
 });

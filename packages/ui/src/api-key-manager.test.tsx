@@ -233,13 +233,47 @@ test("the server's errors are shown in words, and the dialog stays open", async 
   expect(screen.queryByRole('region', { name: /rolled/ })).toBeNull();
 });
 
-test('a user the host does not allow to change keys is told so', async () => {
+test('a member is offered only what authorize() allows, and told why', async () => {
   const server = await startTestServer('member');
   await arrangeKey(server, 'Team key');
   const user = userEvent.setup({ delay: null });
   renderWithClient(<ApiKeyManager />, server.url);
 
-  await user.click(await screen.findByRole('button', { name: 'Revoke Team key' }));
+  const row = await screen.findByRole('row', { name: /Team key/ });
+  expect(
+    within(row)
+      .getAllByRole('button')
+      .map((button) => button.textContent),
+  ).toEqual(['Usage']);
+  const create = screen.getByRole('button', { name: 'Create API key' }) as HTMLButtonElement;
+  expect(create.disabled).toBe(true);
+  // The reason is the server's, shown next to the button and read with it.
+  const note = document.getElementById(create.getAttribute('aria-describedby') ?? '');
+  expect(note?.textContent).toBe('You may not manage API keys.');
+  // Looking is allowed.
+  await user.click(within(row).getByRole('button', { name: 'Usage of Team key' }));
+  expect(await screen.findByText('No verifications in the last 30 days.')).toBeTruthy();
+});
+
+test('an admin is offered everything; a refusal after the page loaded is still told', async () => {
+  const server = await startTestServer('admin');
+  await arrangeKey(server, 'Team key');
+  const user = userEvent.setup({ delay: null });
+  renderWithClient(<ApiKeyManager />, server.url);
+
+  const row = await screen.findByRole('row', { name: /Team key/ });
+  expect(
+    within(row)
+      .getAllByRole('button')
+      .map((button) => button.textContent),
+  ).toEqual(['Disable', 'Roll', 'Revoke', 'Usage']);
+  const create = screen.getByRole('button', { name: 'Create API key' }) as HTMLButtonElement;
+  expect([create.disabled, create.getAttribute('aria-describedby')]).toEqual([false, null]);
+  expect(screen.queryByText(/may not/)).toBeNull();
+
+  // Made a member in another tab: the server refuses, and the dialog says so.
+  server.session.role = 'member';
+  await user.click(within(row).getByRole('button', { name: 'Revoke Team key' }));
   const dialog = screen.getByRole('dialog', { name: 'Revoke “Team key”?' });
   await user.click(within(dialog).getByRole('button', { name: 'Revoke key' }));
   expect((await within(dialog).findByRole('alert')).textContent).toBe(

@@ -1,11 +1,10 @@
 import type { ApiKey } from '@latchkey/core';
 import { type ComponentProps, type ReactNode, useEffect, useId, useRef, useState } from 'react';
-import { CreateKeyDialog } from './create-key-dialog.js';
 import { errorMessage } from './error-message.js';
 import { KeyTable } from './key-table.js';
+import { ManagerDialogs, type OpenDialog } from './manager-dialogs.js';
+import { ManagerHeader } from './manager-header.js';
 import { RevealKeyOnce } from './reveal-key-once.js';
-import { RevokeKeyDialog } from './revoke-key-dialog.js';
-import { RollKeyDialog } from './roll-key-dialog.js';
 import type { ApiKeyManagerState } from './use-api-key-manager.js';
 import { visuallyHidden } from './visually-hidden.js';
 
@@ -20,11 +19,6 @@ export type ApiKeyManagerViewProps<P extends string = string> = Omit<
   /** A key's usage, shown below its row by its Usage button; without it there is no such button. */
   renderUsage?: (apiKey: ApiKey<P>) => ReactNode;
 };
-
-type OpenDialog<P extends string> =
-  | { kind: 'create' }
-  | { kind: 'revoke' | 'roll'; apiKey: ApiKey<P> }
-  | null;
 
 /** The parts composed into one screen over the state of `useApiKeyManager()`. */
 export function ApiKeyManagerView<P extends string>({
@@ -54,32 +48,30 @@ export function ApiKeyManagerView<P extends string>({
     announce('');
   }, [dialog, nextAnnouncement]);
 
-  const close = () => setDialog(null);
   const open = (next: OpenDialog<P>) => {
     setActionError(null);
     setDialog(next);
   };
-  const { revealedKey } = manager;
-  // The keys shown so far stay; the error sits by the button that tries again.
-  const loadMoreFailed = manager.loadMoreError !== null && !manager.isLoadingMore;
-  const loadMoreErrorId = useId();
+  const toggleEnabled = async (apiKey: ApiKey<P>) => {
+    setActionError(null);
+    try {
+      await manager.updateApiKey({ id: apiKey.id, enabled: !apiKey.enabled });
+      announce(`${apiKey.name} ${apiKey.enabled ? 'disabled' : 'enabled'}.`);
+    } catch (error) {
+      setActionError(error);
+    }
+  };
+  const { revealedKey, can } = manager;
 
   return (
     <section data-latchkey="" data-slot="api-key-manager" aria-labelledby={headingId} {...props}>
-      <header data-slot="api-key-manager-header">
-        <h2 id={headingId} ref={headingRef} tabIndex={-1} data-slot="api-key-manager-title">
-          {heading}
-        </h2>
-        <button
-          type="button"
-          data-slot="button"
-          data-variant="primary"
-          disabled={manager.isLoading || manager.error !== null}
-          onClick={() => open({ kind: 'create' })}
-        >
-          Create API key
-        </button>
-      </header>
+      <ManagerHeader
+        manager={manager}
+        heading={heading}
+        headingId={headingId}
+        headingRef={headingRef}
+        onCreate={() => open({ kind: 'create' })}
+      />
       {revealedKey === null ? null : (
         <RevealKeyOnce
           key={revealedKey.apiKey.id}
@@ -95,78 +87,63 @@ export function ApiKeyManagerView<P extends string>({
           {errorMessage(actionError)}
         </p>
       )}
+      {/* Only the actions `authorize` allows this user: the server would refuse the others. */}
       <KeyTable
         apiKeys={manager.apiKeys}
         isLoading={manager.isLoading}
         error={manager.error}
         onRetry={manager.refetch}
-        onRoll={(apiKey) => open({ kind: 'roll', apiKey })}
-        onRevoke={(apiKey) => open({ kind: 'revoke', apiKey })}
-        renderUsage={renderUsage}
-        onToggleEnabled={async (apiKey) => {
-          setActionError(null);
-          try {
-            await manager.updateApiKey({ id: apiKey.id, enabled: !apiKey.enabled });
-            announce(`${apiKey.name} ${apiKey.enabled ? 'disabled' : 'enabled'}.`);
-          } catch (error) {
-            setActionError(error);
-          }
+        onRoll={can.roll ? (apiKey) => open({ kind: 'roll', apiKey }) : undefined}
+        onRevoke={can.revoke ? (apiKey) => open({ kind: 'revoke', apiKey }) : undefined}
+        onToggleEnabled={can.update ? toggleEnabled : undefined}
+        renderUsage={can.usage ? renderUsage : undefined}
+      />
+      <LoadMore manager={manager} />
+      <p role="status" style={visuallyHidden}>
+        {announcement}
+      </p>
+      <ManagerDialogs
+        dialog={dialog}
+        manager={manager}
+        onClose={() => setDialog(null)}
+        onRevoked={(apiKey) => {
+          announce(`${apiKey.name} revoked.`);
+          setFocusHeading((count) => count + 1);
         }}
       />
+    </section>
+  );
+}
+
+/** The next page's button; a failure sits by it, and the keys shown so far stay. */
+function LoadMore({
+  manager,
+}: {
+  manager: Pick<ApiKeyManagerState, 'hasMore' | 'isLoadingMore' | 'loadMoreError' | 'loadMore'>;
+}) {
+  const failed = manager.loadMoreError !== null && !manager.isLoadingMore;
+  const errorId = useId();
+  return (
+    <>
       {manager.hasMore ? (
         <button
           type="button"
           data-slot="button"
           data-variant="secondary"
           aria-disabled={manager.isLoadingMore}
-          aria-describedby={loadMoreFailed ? loadMoreErrorId : undefined}
+          aria-describedby={failed ? errorId : undefined}
           onClick={() => {
             if (!manager.isLoadingMore) manager.loadMore();
           }}
         >
-          {manager.isLoadingMore ? 'Loading…' : loadMoreFailed ? 'Try again' : 'Load more'}
+          {manager.isLoadingMore ? 'Loading…' : failed ? 'Try again' : 'Load more'}
         </button>
       ) : null}
-      {loadMoreFailed ? (
-        <p id={loadMoreErrorId} role="alert" data-slot="form-error">
+      {failed ? (
+        <p id={errorId} role="alert" data-slot="form-error">
           Could not load more API keys. {errorMessage(manager.loadMoreError)}
         </p>
       ) : null}
-      <p role="status" style={visuallyHidden}>
-        {announcement}
-      </p>
-      {dialog?.kind === 'create' ? (
-        <CreateKeyDialog
-          permissions={manager.permissions}
-          onCancel={close}
-          onCreate={async (input) => {
-            await manager.createApiKey(input);
-            close();
-          }}
-        />
-      ) : null}
-      {dialog?.kind === 'revoke' ? (
-        <RevokeKeyDialog
-          apiKey={dialog.apiKey}
-          onCancel={close}
-          onRevoke={async (input) => {
-            await manager.revokeApiKey(input);
-            close();
-            announce(`${dialog.apiKey.name} revoked.`);
-            setFocusHeading((count) => count + 1);
-          }}
-        />
-      ) : null}
-      {dialog?.kind === 'roll' ? (
-        <RollKeyDialog
-          apiKey={dialog.apiKey}
-          onCancel={close}
-          onRoll={async (input) => {
-            await manager.rollApiKey(input);
-            close();
-          }}
-        />
-      ) : null}
-    </section>
+    </>
   );
 }

@@ -176,6 +176,30 @@ test('a next page that fails is loadMoreError, and the pages loaded stay', async
   expect(result.current.loadMoreError).toBeNull();
 });
 
+test('can and refusals say what authorize() allows this user, and nothing until known', async () => {
+  const member = await startTestServer('member');
+  const { result } = renderHookWithClient(() => useApiKeyManager(), member.url);
+  expect(result.current.can.create).toBe(false); // not offered before the server says
+  await waitFor(() => expect(result.current.isLoading).toBe(false));
+  expect(result.current.can).toEqual({
+    list: true,
+    get: true,
+    create: false,
+    update: false,
+    revoke: false,
+    roll: false,
+    auditLog: true,
+    usage: true,
+  });
+  expect(result.current.refusals.create).toBe('You may not manage API keys.');
+
+  const admin = await startTestServer('admin');
+  const { result: forAdmin } = renderHookWithClient(() => useApiKeyManager(), admin.url);
+  await waitFor(() => expect(forAdmin.current.isLoading).toBe(false));
+  expect(Object.values(forAdmin.current.can).every(Boolean)).toBe(true);
+  expect(forAdmin.current.refusals).toEqual({});
+});
+
 test('a failure that may pass is retried as the host’s query client says', async () => {
   const server = await startTestServer();
   await server.apiKeys.create({ name: 'A', consumerId: 'team_1', ownerId: 'user_1' });

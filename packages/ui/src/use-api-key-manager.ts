@@ -1,18 +1,18 @@
 import type { ApiKey, CreatedApiKey, RateLimit, RolledApiKey } from '@latchkey/core';
 import type {
+  ApiKeyUserAction,
   CreateApiKeyRequest,
   RevokeApiKeyRequest,
   RollApiKeyRequest,
   UpdateApiKeyRequest,
 } from '@latchkey/trpc-plugin';
 import { getQueryKey } from '@trpc/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { retryUnlessFinal } from './query-retry.js';
 import type { ApiKeyClientError, ApiKeyRouterHooks } from './types.js';
+import { useApiKeyConfig } from './use-api-key-config.js';
 import { useHostQueryClient } from './use-host-query-client.js';
-
-// one empty array, so that the fields keep their identity from render to render while loading
-const EMPTY: never[] = [];
+import { useKeyPages } from './use-key-pages.js';
 
 export interface UseApiKeyManagerOptions {
   /** Keys fetched per page (1 to 100). Default 20. */
@@ -37,6 +37,13 @@ export interface ApiKeyManagerState<P extends string = string> {
   prefix: string;
   /** The app-wide rate limits, which every key without one of the same name has; empty until loaded. */
   rateLimits: RateLimit[];
+  /**
+   * What the router's `authorize` allows this user (`can.create`, `can.revoke`…), to offer only
+   * that; all `false` until loaded. The server still refuses what it refuses.
+   */
+  can: Record<ApiKeyUserAction, boolean>;
+  /** Why each refused action is refused, in the server's words, e.g. `refusals.create`. */
+  refusals: Partial<Record<ApiKeyUserAction, string>>;
   /** True until the first page and the app's config have loaded. */
   isLoading: boolean;
   /** Why the keys or the config could not be loaded; `null` otherwise. */
@@ -82,14 +89,8 @@ export function useApiKeyManagerFor<P extends string>(
   // secret would be lost.
   const queryClient = useHostQueryClient();
   const retry = retryUnlessFinal(queryClient);
-  const config = router.config.useQuery(undefined, {
-    staleTime: Number.POSITIVE_INFINITY,
-    retry,
-  });
-  const list = router.list.useInfiniteQuery(
-    { limit: options.pageSize ?? 20 },
-    { getNextPageParam: (page) => page.nextCursor, retry },
-  );
+  const config = useApiKeyConfig(router, retry);
+  const list = useKeyPages(router, options.pageSize ?? 20, retry);
   // Returning the promise makes `mutateAsync` resolve only once the list is fresh.
   const invalidate = () => queryClient.invalidateQueries({ queryKey: getQueryKey(router) });
   // `gcTime: 0` and the `reset()` below drop a secret-bearing result from the mutation cache as
@@ -133,35 +134,27 @@ export function useApiKeyManagerFor<P extends string>(
   );
   const dismissRevealedKey = useCallback(() => setRevealedKey(null), []);
 
-  const pages = list.data?.pages;
-  const apiKeys = useMemo(() => pages?.flatMap((page) => page.items) ?? EMPTY, [pages]);
-  const { refetch: refetchList, fetchNextPage } = list;
+  const { refetch: refetchList } = list;
   const { refetch: refetchConfig } = config;
   const refetch = useCallback(() => {
     void refetchList();
     void refetchConfig();
   }, [refetchList, refetchConfig]);
-  // A next page that failed leaves the pages already loaded standing, so its error is
-  // `loadMoreError`, not `error`. Noted here rather than read from `isFetchNextPageError`, which
-  // early TanStack Query 5.x releases lack; it holds only while it is still the list's error.
-  const [nextPageError, setNextPageError] = useState<typeof list.error>(null);
-  const loadMore = useCallback(() => {
-    void fetchNextPage().then((result) => setNextPageError(result.error));
-  }, [fetchNextPage]);
-  const nextPageFailed = nextPageError !== null && list.error === nextPageError;
 
   return {
-    apiKeys,
-    permissions: config.data?.permissions ?? EMPTY,
-    prefix: config.data?.prefix ?? '',
-    rateLimits: config.data?.rateLimits ?? EMPTY,
+    apiKeys: list.apiKeys,
+    permissions: config.permissions,
+    prefix: config.prefix,
+    rateLimits: config.rateLimits,
+    can: config.can,
+    refusals: config.refusals,
     isLoading: list.isPending || config.isPending,
-    error: (nextPageFailed ? null : list.error) ?? config.error ?? null,
+    error: list.error ?? config.error ?? null,
     refetch,
-    hasMore: list.hasNextPage,
-    isLoadingMore: list.isFetchingNextPage,
-    loadMoreError: nextPageFailed ? list.error : null,
-    loadMore,
+    hasMore: list.hasMore,
+    isLoadingMore: list.isLoadingMore,
+    loadMoreError: list.loadMoreError,
+    loadMore: list.loadMore,
     createApiKey,
     updateApiKey: update.mutateAsync,
     revokeApiKey,

@@ -45,7 +45,10 @@ export const { apiKeyRouter, keyProcedure, requirePermissions } = createApiKeyPl
   machineProcedure: publicProcedure,
   consumer: ({ ctx }) => ({ consumerId: ctx.user.teamId, ownerId: ctx.user.id }),
   // Members may look at their team's keys; only admins may create, change, revoke or roll them.
-  authorize: ({ ctx, action }) => ctx.user.role === 'admin' || READ_ONLY.has(action),
+  // The reason is the 403's message, and what `<ApiKeyManager/>` shows a member (from `config`).
+  authorize: ({ ctx, action }) =>
+    ctx.user.role === 'admin' ||
+    READ_ONLY.has(action) || { reason: 'Only admins may create, change, roll or revoke API keys.' },
   // Keys of free teams get limits of their own; a roll keeps them.
   limits: ({ ctx }) => (ctx.user.plan === 'free' ? FREE_PLAN_LIMITS : {}),
   headers: ({ ctx }) => ctx.headers,
