@@ -2,6 +2,7 @@ import type { ReactElement } from 'react';
 import { ApiKeyManagerView, type ApiKeyManagerViewProps } from './api-key-manager.js';
 import { KeyLimits } from './key-limits.js';
 import { KeyUsageChart } from './key-usage-chart.js';
+import { assertRouterHooks } from './router-hooks-check.js';
 import type { ApiKeyRouterHooks } from './types.js';
 import {
   type ApiKeyManagerState,
@@ -37,8 +38,11 @@ export interface ApiKeyUI<P extends string> {
  * `createApiKeyUI(trpc.apiKeys)` where `trpc = createTRPCReact<AppRouter>()`. Adds types and
  * nothing else: every request goes through the host's own `trpc.apiKeys.*` hooks, links and
  * query client.
+ * @throws when `router` is not that client's router, e.g. `undefined` because it was called in a
+ * Server Component: call it in a `'use client'` module.
  */
 export function createApiKeyUI<P extends string>(router: ApiKeyRouterHooks<P>): ApiKeyUI<P> {
+  assertRouterHooks(router);
   // The factory runs once, at module level, as `createTRPCReact` does: the hooks and the
   // components keep one identity for the life of the app.
   // biome-ignore lint/correctness/noComponentHookFactories: see above
