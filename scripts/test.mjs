@@ -76,7 +76,7 @@ if (!existsSync(chromium)) {
 }
 
 // The playground is built once (libraries, then `next build`) and its end-to-end test runs the
-// production build in Chromium.
+// production build in Chromium (and, for a first run, `next dev`, which builds nothing ahead).
 step('build the libraries and the playground', 'sh', [
   '-c',
   'pnpm build && pnpm --filter @latchkey/playground build',
@@ -99,7 +99,7 @@ step('package smoke test (pnpm pack → npm install → run)', 'node', [
   '--built',
 ]);
 step(
-  'playground end-to-end (next start + Chromium)',
+  'playground end-to-end (next start and next dev, Chromium)',
   'pnpm',
   [
     '--filter',

@@ -17,29 +17,32 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body>
-        <header className="site-header">
-          <Link href="/" className="brand">
-            Latchkey <span>playground</span>
-          </Link>
-          {user && (
-            <nav aria-label="Main">
-              <Link href="/keys">Keys</Link>
-              <Link href="/hooks">Hooks</Link>
-              <Link href="/try">Call the API</Link>
-            </nav>
-          )}
-          {user && (
-            <form action={signOut} className="who">
-              <span>
-                {user.name} · {user.teamName} ({user.role})
-              </span>
-              <button type="submit">Sign out</button>
-            </form>
-          )}
+        {/* Everything sits in a landmark (banner, main), so screen-reader users can reach it. */}
+        <header>
+          <div className="site-header">
+            <Link href="/" className="brand">
+              Latchkey <span>playground</span>
+            </Link>
+            {user && (
+              <nav aria-label="Main">
+                <Link href="/keys">Keys</Link>
+                <Link href="/hooks">Hooks</Link>
+                <Link href="/try">Call the API</Link>
+              </nav>
+            )}
+            {user && (
+              <form action={signOut} className="who">
+                <span>
+                  {user.name} · {user.teamName} ({user.role})
+                </span>
+                <button type="submit">Sign out</button>
+              </form>
+            )}
+          </div>
+          <p className="demo-banner" role="note">
+            Demo sign-in: a stand-in for your app’s real authentication. Keys and calls are real.
+          </p>
         </header>
-        <p className="demo-banner" role="note">
-          Demo sign-in: a stand-in for your app’s real authentication. Keys and calls are real.
-        </p>
         <main>
           <Providers>{children}</Providers>
         </main>

@@ -1,10 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { axeFindings } from './axe';
 import { launchBrowser } from './browser';
 import { type RunningApp, startApp } from './next-server';
+import { keysLoaded, signIn, watchedPages } from './watched-pages';
 
 let app: RunningApp;
 let browser: Browser;
+const pages = watchedPages(() => browser);
 
 beforeAll(async () => {
   app = await startApp();
@@ -16,14 +19,15 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** A fresh browser profile signed in as one demo user, on the keys page. */
+// Every page a test opened had a clean console: no error or warning, no failed request.
+afterEach(async () => {
+  expect(await pages.closeAll()).toEqual([]);
+});
+
+/** A fresh browser profile signed in as one demo user, on the loaded keys page. */
 async function signedIn(name: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(app.url);
-  await page.getByRole('button', { name: `Sign in as ${name}` }).click();
-  await page.waitForURL('**/keys');
-  await page.getByRole('button', { name: 'Create API key' }).waitFor();
+  const page = await pages.open();
+  await signIn(page, app.url, name);
   return page;
 }
 
@@ -58,6 +62,7 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
       return { found: button !== undefined, focused: document.activeElement === button };
     });
     expect(signOut).toEqual({ found: true, focused: false });
+    expect(await axeFindings(alice)).toEqual([]); // the dialog open
     await alice.getByLabel('Name').fill('E2E machine');
     await alice.getByLabel('invoices:read').check();
     await alice.getByRole('button', { name: 'Create key' }).click();
@@ -90,6 +95,7 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
     // Its usage chart counts those calls, the refused one apart.
     await alice.getByRole('button', { name: 'Usage of E2E machine' }).click();
     await alice.getByText('4 verifications in the last 30 days, 1 refused').waitFor();
+    expect(await axeFindings(alice)).toEqual([]); // the secret shown, a key's usage open
 
     // Once dismissed, the secret is gone from the page for good.
     await alice.getByRole('button', { name: 'Done' }).click();
@@ -150,8 +156,6 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
 
   it('the hooks page manages the same keys; the API page fills the commands with a key', async () => {
     const page = await signedIn('Carol');
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${app.url}/hooks`);
     await page.getByLabel('Name of a read-only key').fill('From the hooks');
     await page.getByRole('button', { name: 'Create', exact: true }).click();
@@ -191,7 +195,6 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
     await list.getByRole('button', { name: 'Revoke' }).click();
     await list.getByText('revoked').waitFor();
     expect((await call('/api/trpc/whoami', shown)).status).toBe(401);
-    expect(errors).toEqual([]);
   });
 
   it('offers a member only what he may do, and says why; an admin, everything', async () => {
@@ -228,5 +231,33 @@ describe('the playground, as a new user sees it (production build, Chromium)', (
     expect(await bob.getByRole('button', { name: 'Create', exact: true }).isDisabled()).toBe(true);
     expect(await bob.getByText(why).isVisible()).toBe(true);
     expect(await list.getByRole('button').count()).toBe(0);
+  });
+
+  it('every page, signed in and out, passes axe with no finding at all', async () => {
+    const visitor = await pages.open();
+    await visitor.goto(app.url);
+    await visitor.getByRole('heading', { name: 'API keys for your tRPC app' }).waitFor();
+    expect(await axeFindings(visitor)).toEqual([]);
+    await visitor.goto(`${app.url}/keys`); // signed out: back to the home page
+    await visitor.getByRole('button', { name: 'Sign in as Alice' }).waitFor();
+
+    const loaded: Record<string, (page: Page) => Promise<void>> = {
+      '/': (page) => page.getByRole('link', { name: 'Manage your team’s keys' }).waitFor(),
+      '/keys': keysLoaded,
+      '/try': (page) => page.getByLabel('Your key').waitFor(),
+      '/hooks': (page) => page.getByRole('list', { name: 'Keys from useApiKeyManager' }).waitFor(),
+    };
+    for (const name of ['Alice', 'Bob']) {
+      const page = await signedIn(name);
+      for (const [path, ready] of Object.entries(loaded)) {
+        await page.goto(`${app.url}${path}`);
+        await ready(page);
+        expect({ name, path, findings: await axeFindings(page) }).toEqual({
+          name,
+          path,
+          findings: [],
+        });
+      }
+    }
   });
 });
