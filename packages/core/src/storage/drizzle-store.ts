@@ -1,4 +1,4 @@
-import { type Client, createClient, type InArgs, type Value } from '@libsql/client';
+import type { InArgs, Value } from '@libsql/client';
 import {
   and,
   desc,
@@ -14,30 +14,18 @@ import {
   type SQL,
   sql,
 } from 'drizzle-orm';
-import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { alias, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { prepareFileDatabase } from '#file-database';
 import { type NativeKeyReader, openNativeKeyReader } from '#native-reader';
 import { type ApiKeyRow, apiKeysTable, auditEventsTable, usageTable } from '../schema.js';
 import { budgetColumn, PERMISSIONS_WITH_BUDGET } from './budget.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, isBusy, retryWhileBusy } from './busy.js';
+import type { DatabaseOption, LibSQLDrizzle } from './database-option.js';
 import { groupCommit } from './group-commit.js';
 import { migrate } from './migrate.js';
+import { type OpenedDatabase, openDatabase } from './open-database.js';
 import type { KeyFilter, KeyStore, RevokeManyFilter, RowCursor } from './store.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: any schema the host's drizzle database was made with
-export type LibSQLDrizzle = LibSQLDatabase<any> & { $client: Client };
-
-/** Where the keys live: a libsql URL (an embedded `file:` database by default) or the host's own. */
-export type DatabaseOption =
-  | {
-      /** `file:.data/latchkey.db` (folder and file are created), `:memory:`, or a remote libsql URL. */
-      url: string;
-      authToken?: string;
-      /** How long a write waits for another process's lock on a `file:` database. Default 5000 ms. */
-      busyTimeoutMs?: number;
-    }
-  | LibSQLDrizzle
-  | Client;
+export type { DatabaseOption, LibSQLDrizzle };
 
 const keys = apiKeysTable;
 const events = auditEventsTable;
@@ -45,8 +33,8 @@ const usage = usageTable;
 
 /** The `KeyStore` on drizzle-orm over libsql. Opens and migrates the database on `init`. */
 export function createDrizzleStore(database: DatabaseOption): KeyStore {
+  let opened: OpenedDatabase | undefined;
   let db: LibSQLDrizzle | undefined;
-  let ownsClient = false;
   let findByHashQuery: ReturnType<typeof prepareFindByHash> | undefined;
   let nativeReader: NativeKeyReader | undefined;
 
@@ -77,29 +65,33 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
   return {
     async init() {
       if (db !== undefined) return;
-      const opened = await open(database);
+      const candidate = await openDatabase(database);
       try {
-        await assertNumberIntegers(opened.db.$client);
-        await migrate(opened.db.$client);
+        await assertNumberIntegers(candidate.db.$client);
+        await migrate(candidate.db.$client);
         // The native read needs the migrated table, so it is prepared here, after `migrate`.
-        if (opened.file !== undefined) {
-          nativeReader = await openNativeKeyReader(opened.file.path, opened.file.busyTimeoutMs);
+        if (candidate.file !== undefined) {
+          nativeReader = await openNativeKeyReader(candidate.file.path);
         }
       } catch (error) {
         // The next call retries `init` and opens anew: what this one opened must not outlive it
         // (a native reader that fails to open closes itself).
-        if (opened.owned) opened.db.$client.close();
+        candidate.close();
         throw error;
       }
-      if (nativeReader === undefined) findByHashQuery = prepareFindByHash(opened.db);
-      db = opened.db;
-      ownsClient = opened.owned;
+      if (nativeReader === undefined) findByHashQuery = prepareFindByHash(candidate.db);
+      opened = candidate;
+      db = candidate.db;
     },
 
     async findByHash(hash) {
       ready();
-      if (nativeReader !== undefined) return nativeReader.findByHash(hash);
-      return findByHashQuery?.get({ hash });
+      const reader = nativeReader;
+      const row =
+        reader === undefined ? await findByHashQuery?.get({ hash }) : readNatively(reader, hash);
+      if (row !== LOCKED) return row;
+      const busyTimeoutMs = opened?.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+      return retryWhileBusy(() => (reader as NativeKeyReader).findByHash(hash), busyTimeoutMs);
     },
 
     async findById(id) {
@@ -325,10 +317,29 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
       await spends.idle(); // verifications already under way get their answer
       nativeReader?.close();
       nativeReader = undefined;
-      if (db !== undefined && ownsClient) db.$client.close();
+      findByHashQuery = undefined;
       db = undefined;
+      const closing = opened;
+      opened = undefined;
+      closing?.close();
     },
   };
+}
+
+const LOCKED = Symbol('locked');
+
+/**
+ * The native read, at once; `LOCKED` when it found the database locked, to be tried again on
+ * timers. A read in WAL mode does not wait for writers, but another connection recovering the WAL
+ * after a crash holds readers off, and that wait must not block the process.
+ */
+function readNatively(reader: NativeKeyReader, hash: string) {
+  try {
+    return reader.findByHash(hash);
+  } catch (error) {
+    if (isBusy(error)) return LOCKED;
+    throw error;
+  }
 }
 
 type BatchItem = Parameters<LibSQLDrizzle['batch']>[0][number];
@@ -386,14 +397,6 @@ function prepareFindByHash(db: LibSQLDrizzle) {
     .where(eq(k.hash, sql.placeholder('hash')))
     .limit(1)
     .prepare();
-}
-
-interface OpenedDatabase {
-  db: LibSQLDrizzle;
-  /** Whether this store opened the client (and so closes it). */
-  owned: boolean;
-  /** A `file:` database this store opened: only then may it read the file natively. */
-  file?: { path: string; busyTimeoutMs: number };
 }
 
 interface Spend {
@@ -487,7 +490,7 @@ function nullableNumber(value: Value | undefined): number | null {
  * or `'string'`): times, counts and uses would reach callers as values JSON cannot carry, and
  * comparisons would go wrong. Said once, at first use, rather than as odd failures later.
  */
-async function assertNumberIntegers(client: Client): Promise<void> {
+async function assertNumberIntegers(client: LibSQLDrizzle['$client']): Promise<void> {
   const { rows } = await client.execute('select 1');
   const value = rows[0]?.[0];
   if (typeof value !== 'number') {
@@ -495,37 +498,6 @@ async function assertNumberIntegers(client: Client): Promise<void> {
       `Latchkey needs a libsql client that reads integers as numbers (intMode 'number', the default); this one reads them as ${typeof value}.`,
     );
   }
-}
-
-async function open(database: DatabaseOption): Promise<OpenedDatabase> {
-  if (isDrizzle(database)) return { db: database, owned: false };
-  if (isClient(database)) return { db: drizzle(database) as LibSQLDrizzle, owned: false };
-  const path = await prepareFileDatabase(database.url);
-  const busyTimeoutMs = database.busyTimeoutMs ?? 5000;
-  const client = createClient({
-    url: database.url,
-    ...(database.authToken === undefined ? {} : { authToken: database.authToken }),
-    timeout: busyTimeoutMs,
-  });
-  try {
-    if (database.url.startsWith('file:')) await client.execute('PRAGMA journal_mode = WAL');
-  } catch (error) {
-    client.close();
-    throw error;
-  }
-  return {
-    db: drizzle(client) as LibSQLDrizzle,
-    owned: true,
-    ...(path === undefined ? {} : { file: { path, busyTimeoutMs } }),
-  };
-}
-
-function isDrizzle(database: DatabaseOption): database is LibSQLDrizzle {
-  return '$client' in database && typeof database.select === 'function';
-}
-
-function isClient(database: DatabaseOption): database is Client {
-  return typeof (database as Client).execute === 'function' && !('$client' in database);
 }
 
 function unrevoked(id: string, filter: KeyFilter): SQL | undefined {

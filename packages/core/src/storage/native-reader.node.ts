@@ -33,17 +33,17 @@ const READ_CACHE_KIB = 32 * 1024;
  * `undefined` when the native `libsql` module cannot be loaded: the store then reads through the
  * client as for any other database.
  */
-export async function openNativeKeyReader(
-  path: string,
-  busyTimeoutMs: number,
-): Promise<NativeKeyReader | undefined> {
+export async function openNativeKeyReader(path: string): Promise<NativeKeyReader | undefined> {
   let Database: typeof import('libsql');
   try {
     Database = (await import('libsql')).default;
   } catch {
     return undefined;
   }
-  const db = new Database(path, { readonly: true, timeout: busyTimeoutMs });
+  // No busy timeout: SQLite would wait for a lock inside the call, blocking the process. A read in
+  // WAL mode does not wait for writers; in the rare case that it finds the database locked
+  // (a WAL being recovered), the caller tries again on timers.
+  const db = new Database(path, { readonly: true, timeout: 0 });
   let statement: ReturnType<typeof db.prepare>;
   try {
     // No memory map: a file truncated or replaced under a mapping makes the next read fault
