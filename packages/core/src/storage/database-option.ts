@@ -16,6 +16,12 @@ export type DatabaseOption =
        * Default 5000 ms.
        */
       busyTimeoutMs?: number;
+      /**
+       * Whether a `file:` database that does not exist is created (and migrated). With `false`, a
+       * missing file is `STORAGE_UNAVAILABLE` naming its path, not an empty database in which
+       * every key is unknown. Default `true`.
+       */
+      create?: boolean;
     }
   | LibSQLDrizzle
   | Client;

@@ -43,6 +43,11 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     return db;
   }
 
+  /** A key that reads as absent is absent from the database opened, not from one put in its place. */
+  function assertSameFile(): void {
+    opened?.file?.assertSameFile();
+  }
+
   // Concurrent verifications of keys with a usage limit share a write transaction. The statement
   // is built once: drizzle takes longer to build it than libsql takes to run it.
   let spendQuery: { sql: string; params: unknown[] } | undefined;
@@ -87,15 +92,23 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     async findByHash(hash) {
       ready();
       const reader = nativeReader;
-      const row =
+      let row =
         reader === undefined ? await findByHashQuery?.get({ hash }) : readNatively(reader, hash);
-      if (row !== LOCKED) return row;
-      const busyTimeoutMs = opened?.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-      return retryWhileBusy(() => (reader as NativeKeyReader).findByHash(hash), busyTimeoutMs);
+      if (row === LOCKED) {
+        const busyTimeoutMs = opened?.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+        row = await retryWhileBusy(
+          () => (reader as NativeKeyReader).findByHash(hash),
+          busyTimeoutMs,
+        );
+      }
+      if (row === undefined) assertSameFile();
+      return row;
     },
 
     async findById(id) {
-      return selectRecord(ready()).where(eq(k.id, id)).get();
+      const row = await selectRecord(ready()).where(eq(k.id, id)).get();
+      if (row === undefined) assertSameFile();
+      return row;
     },
 
     async listKeys(consumerId, limit, after) {

@@ -1,6 +1,6 @@
 import { type Client, createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
-import { prepareFileDatabase } from '#file-database';
+import { fileIdentity, prepareFileDatabase } from '#file-database';
 import { type NativeWriter, openNativeWriter } from '#native-writer';
 import { DEFAULT_BUSY_TIMEOUT_MS, retryWhileBusy } from './busy.js';
 import type { DatabaseOption, DatabaseUrlOption, LibSQLDrizzle } from './database-option.js';
@@ -12,7 +12,14 @@ export interface OpenedDatabase {
   db: LibSQLDrizzle;
   busyTimeoutMs: number;
   /** A `file:` database that the store opened itself: only then may it read the file natively. */
-  file?: { path: string };
+  file?: {
+    path: string;
+    /**
+     * Throws when the file at `path` is no longer the one opened: removed (a volume unmounted)
+     * or replaced (by a new, empty database, say), where a key that exists would read as unknown.
+     */
+    assertSameFile(): void;
+  };
   /**
    * Closes what the store opened (never the host's own client). Native connections let go of
    * their files only once collected: see `releaseClosedConnections`.
@@ -20,7 +27,7 @@ export interface OpenedDatabase {
   close(): void;
 }
 
-/** Opens (and for `file:`, creates) the database that `database` names. */
+/** Opens (and for `file:`, creates unless told not to) the database that `database` names. */
 export async function openDatabase(database: DatabaseOption): Promise<OpenedDatabase> {
   if (isDrizzle(database)) return hostDatabase(database.$client);
   if (isClient(database)) return hostDatabase(database);
@@ -40,7 +47,7 @@ function hostDatabase(client: Client): OpenedDatabase {
 
 async function openUrl(database: DatabaseUrlOption): Promise<OpenedDatabase> {
   const busyTimeoutMs = database.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-  const path = await prepareFileDatabase(database.url);
+  const path = await prepareFileDatabase(database.url, database.create ?? true);
   let writer: NativeWriter | undefined;
   let client: Client | undefined;
   const close = () => {
@@ -63,10 +70,12 @@ async function openUrl(database: DatabaseUrlOption): Promise<OpenedDatabase> {
       };
     }
     await useWal(writer, client, busyTimeoutMs);
+    const file = watchedFile(path);
+    const options = { busyTimeoutMs, writer, beforeWrite: file.assertSameFile };
     return {
-      db: drizzle(retryingClient(client, { busyTimeoutMs, writer })) as LibSQLDrizzle,
+      db: drizzle(retryingClient(client, options)) as LibSQLDrizzle,
       busyTimeoutMs,
-      file: { path },
+      file,
       close,
     };
   } catch (error) {
@@ -88,6 +97,19 @@ async function useWal(
     () => (writer === undefined ? client.executeMultiple(set) : writer.exec(set)),
     busyTimeoutMs,
   );
+}
+
+function watchedFile(path: string): NonNullable<OpenedDatabase['file']> {
+  const opened = fileIdentity(path);
+  return {
+    path,
+    assertSameFile() {
+      if (fileIdentity(path) === opened) return;
+      throw new Error(
+        `the database file ${path} was removed or replaced after Latchkey opened it (a volume unmounted, the file deleted or swapped?): refusing to answer from a database that may not hold the keys. Put the file back, or restart once the right file is in place.`,
+      );
+    },
+  };
 }
 
 function isDrizzle(database: DatabaseOption): database is LibSQLDrizzle {
