@@ -1,10 +1,21 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, renameSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createApiKeys } from '../api-keys.js';
 import { generateKey } from '../key-format.js';
 import { base, testDatabase } from '../test-support/fixtures.js';
 
 const unknownKey = () => generateKey('lk', (bytes) => crypto.getRandomValues(bytes));
+
+/** File descriptors of this process open on the database file, its WAL or its shared memory. */
+function openFilesOf(path: string): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`).startsWith(path);
+    } catch {
+      return false; // closed since it was listed
+    }
+  }).length;
+}
 
 function removeDatabaseFiles(path: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
@@ -73,5 +84,22 @@ describe('a database file removed or replaced under a running instance', () => {
     await expect(running.verify(unknownKey())).rejects.toMatchObject(refused);
     await expect(running.create({ ...base, name: 'lost' })).rejects.toMatchObject(refused);
     await Promise.all([running.close(), fresh.close()]);
+  });
+});
+
+describe('close()', () => {
+  it('lets go of every file descriptor of the database, and leaves no WAL behind', async () => {
+    const database = testDatabase();
+    const apiKeys = createApiKeys({ database: { url: database.url } });
+    const { key, apiKey } = await apiKeys.create({ ...base, name: 'a', remaining: 10 });
+    await apiKeys.verify(key); // the native read, a usage spend
+    await apiKeys.list({ consumerId: base.consumerId }); // a read through the client
+    await apiKeys.update(apiKey.id, { name: 'b' });
+    expect(openFilesOf(database.path)).toBeGreaterThan(0);
+
+    await apiKeys.close();
+    expect(openFilesOf(database.path)).toBe(0);
+    // The last connection checkpointed the WAL into the file: a copy of the file alone is whole.
+    expect(existsSync(`${database.path}-wal`)).toBe(false);
   });
 });

@@ -15,6 +15,7 @@ import {
   sql,
 } from 'drizzle-orm';
 import { alias, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { releaseClosedConnections } from '#file-database';
 import { type NativeKeyReader, openNativeKeyReader } from '#native-reader';
 import { type ApiKeyRow, apiKeysTable, auditEventsTable, usageTable } from '../schema.js';
 import { budgetColumn, PERMISSIONS_WITH_BUDGET } from './budget.js';
@@ -335,6 +336,9 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
       const closing = opened;
       opened = undefined;
       closing?.close();
+      // Once per instance, not after a failed `init` (which the next call retries, perhaps on
+      // every request): a full collection costs milliseconds.
+      if (closing?.file !== undefined) await releaseClosedConnections();
     },
   };
 }

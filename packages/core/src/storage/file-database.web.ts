@@ -15,3 +15,6 @@ export async function prepareFileDatabase(
 export function fileIdentity(_path: string): string | undefined {
   return undefined;
 }
+
+/** Nothing to let go of: no native connections outside Node. */
+export async function releaseClosedConnections(): Promise<void> {}
