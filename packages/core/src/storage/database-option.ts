@@ -28,3 +28,42 @@ export type DatabaseOption =
 
 /** The `url` shape of `DatabaseOption`. */
 export type DatabaseUrlOption = Extract<DatabaseOption, { url: string }>;
+
+// A timer beyond ~24.8 days overflows to 1 ms.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Refuses a `database` option that could only fail later, and obscurely, inside libsql: a URL
+ * without a scheme (libsql's `URL_INVALID` says nothing of `file:`), a bad `busyTimeoutMs` or
+ * `create`.
+ */
+export function assertDatabaseOption(database: DatabaseUrlOption): void {
+  const { url, busyTimeoutMs, create } = database;
+  if (typeof url !== 'string' || (url !== ':memory:' && !SCHEME.test(url))) {
+    throw new TypeError(
+      `Latchkey: \`database.url\` ${JSON.stringify(url)} is not a URL. ${suggestionFor(url)}`,
+    );
+  }
+  if (
+    busyTimeoutMs !== undefined &&
+    !(Number.isInteger(busyTimeoutMs) && busyTimeoutMs >= 0 && busyTimeoutMs <= MAX_TIMER_MS)
+  ) {
+    throw new TypeError(
+      `Latchkey: invalid \`database.busyTimeoutMs\` option: a whole number of milliseconds from 0 to ${MAX_TIMER_MS}.`,
+    );
+  }
+  if (create !== undefined && typeof create !== 'boolean') {
+    throw new TypeError('Latchkey: invalid `database.create` option: `true` or `false`.');
+  }
+}
+
+/** `scheme:` at the start, as in `file:`, `libsql:`, `https:`; not a Windows drive (`C:\`). */
+const SCHEME = /^[a-z][a-z\d+.-]+:/i;
+const WINDOWS_DRIVE = /^[a-z]:[\\/]/i;
+
+function suggestionFor(url: unknown): string {
+  const others = 'or a libsql URL (`libsql://…`, `https://…`), or `:memory:`.';
+  if (typeof url !== 'string' || url === '') return `Give \`file:path/to/latchkey.db\`, ${others}`;
+  const file = WINDOWS_DRIVE.test(url) ? `file:///${url.replaceAll('\\', '/')}` : `file:${url}`;
+  return `For a database file write \`${file}\`, ${others}`;
+}

@@ -20,7 +20,11 @@ import { type NativeKeyReader, openNativeKeyReader } from '#native-reader';
 import { type ApiKeyRow, apiKeysTable, auditEventsTable, usageTable } from '../schema.js';
 import { budgetColumn, PERMISSIONS_WITH_BUDGET } from './budget.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, isBusy, retryWhileBusy } from './busy.js';
-import type { DatabaseOption, LibSQLDrizzle } from './database-option.js';
+import {
+  assertDatabaseOption,
+  type DatabaseOption,
+  type LibSQLDrizzle,
+} from './database-option.js';
 import { groupCommit } from './group-commit.js';
 import { migrate } from './migrate.js';
 import { type OpenedDatabase, openDatabase } from './open-database.js';
@@ -34,6 +38,7 @@ const usage = usageTable;
 
 /** The `KeyStore` on drizzle-orm over libsql. Opens and migrates the database on `init`. */
 export function createDrizzleStore(database: DatabaseOption): KeyStore {
+  if ('url' in database) assertDatabaseOption(database);
   let opened: OpenedDatabase | undefined;
   let db: LibSQLDrizzle | undefined;
   let findByHashQuery: ReturnType<typeof prepareFindByHash> | undefined;

@@ -119,6 +119,28 @@ describe('the embedded default', () => {
   });
 });
 
+describe('the database option', () => {
+  it('a URL without a scheme is a TypeError at once, suggesting the `file:` URL meant', () => {
+    const attempt = (url: string) => () => createApiKeys({ database: { url } });
+    expect(attempt('latchkey.db')).toThrow(TypeError);
+    expect(attempt('latchkey.db')).toThrow(/"latchkey\.db" is not a URL.*`file:latchkey\.db`/);
+    expect(attempt('.data/keys.db')).toThrow(/`file:\.data\/keys\.db`/);
+    expect(attempt('/srv/app/latchkey.db')).toThrow(/`file:\/srv\/app\/latchkey\.db`/);
+    expect(attempt('')).toThrow(/`file:path\/to\/latchkey\.db`/);
+  });
+
+  it('a busyTimeoutMs or create of the wrong kind is a TypeError at once', () => {
+    const url = 'file:unused.db';
+    expect(() => createApiKeys({ database: { url, busyTimeoutMs: -1 } })).toThrow(
+      /`database\.busyTimeoutMs`/,
+    );
+    expect(() => createApiKeys({ database: { url, busyTimeoutMs: 1.5 } })).toThrow(TypeError);
+    expect(() => createApiKeys({ database: { url, create: 'no' as unknown as boolean } })).toThrow(
+      /`database\.create`/,
+    );
+  });
+});
+
 describe('secrets are never stored or logged', () => {
   it('the key is not in the database file, its WAL, or any console output', async () => {
     const database = testDatabase();
