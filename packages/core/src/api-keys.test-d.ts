@@ -1,5 +1,6 @@
 import { expectTypeOf, test } from 'vitest';
-import { type ApiKeys, createApiKeys } from './api-keys.js';
+import { createApiKeys } from './api-keys.js';
+import type { ApiKeys } from './api-keys-types.js';
 import type { ApiKey, VerifyResult } from './types.js';
 
 const database = { url: ':memory:' };

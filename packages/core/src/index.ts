@@ -1,21 +1,21 @@
-export {
-  type ActorOptions,
-  type ApiKeys,
-  type ApiKeysOptions,
-  type AuditLogInput,
-  type CreateApiKeyInput,
-  createApiKeys,
-  type KeyLimitsInput,
-  type ListApiKeysInput,
-  type PurgeInput,
-  type RateLimitInput,
-  type RevokeApiKeyInput,
-  type RevokeManyInput,
-  type RollApiKeyInput,
-  type ScopeOptions,
-  type UpdateApiKeyInput,
-  type UsageInput,
-} from './api-keys.js';
+export { createApiKeys } from './api-keys.js';
+export type {
+  ActorOptions,
+  ApiKeys,
+  ApiKeysOptions,
+  AuditLogInput,
+  CreateApiKeyInput,
+  KeyLimitsInput,
+  ListApiKeysInput,
+  PurgeInput,
+  RateLimitInput,
+  RevokeApiKeyInput,
+  RevokeManyInput,
+  RollApiKeyInput,
+  ScopeOptions,
+  UpdateApiKeyInput,
+  UsageInput,
+} from './api-keys-types.js';
 export type { RandomSource } from './base62.js';
 export {
   type InputIssue,

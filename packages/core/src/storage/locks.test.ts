@@ -1,7 +1,8 @@
 import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { describe, expect, it } from 'vitest';
-import { type ApiKeys, createApiKeys } from '../api-keys.js';
+import { createApiKeys } from '../api-keys.js';
+import type { ApiKeys } from '../api-keys-types.js';
 import { base, testDatabase } from '../test-support/fixtures.js';
 import { holdLockInAnotherProcess } from '../test-support/hold-lock.js';
 

@@ -1,6 +1,7 @@
 import { afterThisTest, manualClock, PERMISSIONS, tempDatabase } from '@latchkey/test-support';
 import { onTestFinished } from 'vitest';
-import { type ApiKeysOptions, createApiKeys } from '../api-keys.js';
+import { createApiKeys } from '../api-keys.js';
+import type { ApiKeysOptions } from '../api-keys-types.js';
 
 export { countCalls } from './count-calls.js';
 
