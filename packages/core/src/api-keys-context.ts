@@ -5,6 +5,9 @@ import { TtlCache } from './cache.js';
 import type { KeyHasher } from './hash/hasher.js';
 import { createKeyIndex } from './hash/siphash.js';
 import { assertPrefix } from './key-format.js';
+import { FixedWindowRateLimiter } from './limits/in-process/rate-limiter.js';
+import { keyStoreUsageLimiter } from './limits/key-store/usage-limiter.js';
+import type { RateLimiter } from './limits/rate-limiter.js';
 import { buildSchemas, type InputSchemas } from './operations/input-schemas.js';
 import {
   cacheEntriesSchema,
@@ -15,13 +18,13 @@ import {
   secretSchema,
   verifiedPrefixes,
 } from './parse-options.js';
-import { FixedWindowRateLimiter } from './rate-limiter.js';
 import type { RateLimit } from './schema.js';
 import type { KeyStore } from './storage/store.js';
 import { createStorageLifecycle, type StorageLifecycle } from './storage-lifecycle.js';
 import { UsageRecorder } from './usage-recorder.js';
 import { rateLimitsSchema } from './validation.js';
-import { type CachedKey, createVerifier } from './verifier.js';
+import type { CachedKey } from './verify/cached-key.js';
+import { createVerifier, type Verifier } from './verify/verifier.js';
 
 /**
  * What the operations of one `createApiKeys` instance share: its options, resolved once, and the
@@ -44,13 +47,11 @@ export interface ApiKeysContext<P extends string> {
   readonly hash: KeyHasher;
   /** The verification cache, keyed by the key's index. */
   readonly cache: TtlCache<CachedKey>;
-  readonly limiter: FixedWindowRateLimiter;
+  readonly rateLimiter: RateLimiter;
   readonly recorder: UsageRecorder;
   readonly verifier: Verifier;
   readonly schemas: InputSchemas<P>;
 }
-
-type Verifier = ReturnType<typeof createVerifier>;
 
 /**
  * Resolves `createApiKeys`' options, in order (a bad one throws a `TypeError` at once), and builds
@@ -90,7 +91,7 @@ export function createApiKeysContext<TPermissions extends readonly string[]>(
   );
   const schemas = buildSchemas(declared);
   const lifecycle = createStorageLifecycle(store);
-  const limiter = new FixedWindowRateLimiter();
+  const rateLimiter = new FixedWindowRateLimiter();
   const verifier = createVerifier({
     store,
     storage: lifecycle.storage,
@@ -99,7 +100,8 @@ export function createApiKeysContext<TPermissions extends readonly string[]>(
     hash,
     index: createKeyIndex(cryptoRandom),
     clock,
-    limiter,
+    rateLimiter,
+    usageLimiter: keyStoreUsageLimiter(store),
     recorder,
     defaultRateLimits,
     prefixes,
@@ -115,7 +117,7 @@ export function createApiKeysContext<TPermissions extends readonly string[]>(
     random,
     hash,
     cache,
-    limiter,
+    rateLimiter,
     recorder,
     verifier,
     schemas,

@@ -19,9 +19,9 @@ import type {
   UsageDay,
   VerifiedKey,
   VerifyFailureCode,
+  VerifyOptions,
   VerifyResult,
 } from './types.js';
-import type { VerifyOptions } from './verifier.js';
 
 export interface ApiKeysOptions<TPermissions extends readonly string[]> {
   /**

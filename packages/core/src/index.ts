@@ -34,6 +34,8 @@ export {
   type ParsedKey,
   parseKey,
 } from './key-format.js';
+export type { RateLimitDecision, RateLimiter } from './limits/rate-limiter.js';
+export type { UsageLimiter } from './limits/usage-limiter.js';
 export {
   type ApiKeyRequestState,
   type AuthenticatedRequestState,
@@ -101,6 +103,7 @@ export type {
   VerifiedKey,
   VerifyCode,
   VerifyFailureCode,
+  VerifyOptions,
   VerifyResult,
 } from './types.js';
 export {
@@ -112,4 +115,3 @@ export {
   reasonSchema,
   timestampSchema,
 } from './validation.js';
-export type { VerifyOptions } from './verifier.js';

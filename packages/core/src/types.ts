@@ -146,3 +146,12 @@ export interface RejectedKey {
 export type VerifyResult<TPermission extends string = string> =
   | VerifiedKey<TPermission>
   | RejectedKey;
+
+export interface VerifyOptions<TPermission extends string> {
+  /** Every one of these must be held by the key, or the result is `INSUFFICIENT_PERMISSIONS`. */
+  permissions?: readonly TPermission[];
+  /** The rate limit this call spends from. Default `"default"`; a key without it is not limited. */
+  rateLimit?: string;
+  /** Units this call spends from the rate limit and from `remaining`. Default 1. */
+  cost?: number;
+}

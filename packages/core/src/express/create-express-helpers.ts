@@ -16,8 +16,7 @@ import {
 } from '../request/failure-response.js';
 import type { ApiKeyAuth } from '../request/key-auth.js';
 import { queryOf, type RequestKeyOptions, resolveKeyOptions } from '../request/read-key.js';
-import type { VerifiedKey } from '../types.js';
-import type { VerifyOptions } from '../verifier.js';
+import type { VerifiedKey, VerifyOptions } from '../types.js';
 import type {
   KeyMiddleware,
   NextFunction,

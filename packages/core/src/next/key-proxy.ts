@@ -1,7 +1,7 @@
 import { authenticateKey, type KeyVerifier } from '../request/authenticate-request.js';
 import { assertDeclaredPermissions } from '../request/declared-permissions.js';
 import { queryOf, type ResolvedKeyOptions } from '../request/read-key.js';
-import type { VerifyOptions } from '../verifier.js';
+import type { VerifyOptions } from '../types.js';
 import type { Handoff } from './handoff.js';
 import { withResponseHeaders } from './response-headers.js';
 import { createRouteMatcher, type RouteMatcherParam } from './route-matcher.js';

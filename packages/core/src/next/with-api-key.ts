@@ -2,7 +2,7 @@ import { authenticateKey, type KeyVerifier } from '../request/authenticate-reque
 import { assertDeclaredPermissions } from '../request/declared-permissions.js';
 import type { AuthenticatedKeyAuth } from '../request/key-auth.js';
 import { queryOf, type ResolvedKeyOptions } from '../request/read-key.js';
-import type { VerifyOptions } from '../verifier.js';
+import type { VerifyOptions } from '../types.js';
 import { withResponseHeaders } from './response-headers.js';
 
 /** A route handler that runs only for a valid key, and receives its auth object. */

@@ -1,6 +1,5 @@
 import { isLatchkeyError } from '../errors.js';
-import type { VerifiedKey, VerifyResult } from '../types.js';
-import type { VerifyOptions } from '../verifier.js';
+import type { VerifiedKey, VerifyOptions, VerifyResult } from '../types.js';
 import { assertDeclaredPermissions } from './declared-permissions.js';
 import {
   failureFromResult,

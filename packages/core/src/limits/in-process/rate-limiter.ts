@@ -1,9 +1,5 @@
-import type { RateLimit } from './schema.js';
-import type { RateLimitState } from './types.js';
-
-export type RateLimitDecision =
-  | { allowed: true; state: RateLimitState }
-  | { allowed: false; state: RateLimitState; retryAfterMs: number };
+import type { RateLimit } from '../../schema.js';
+import type { RateLimitDecision, RateLimiter } from '../rate-limiter.js';
 
 interface Window {
   start: number;
@@ -18,7 +14,9 @@ interface Window {
  * Spending is synchronous, so it is exact within a process under any concurrency: there is no
  * read-modify-write across an await. Each process counts on its own.
  */
-export class FixedWindowRateLimiter {
+export class FixedWindowRateLimiter implements RateLimiter {
+  /** Every spend is decided in memory, at once. */
+  readonly synchronous = true;
   // Each subject's window: the one lookup of a spend.
   readonly #windows = new Map<string, Window>();
   // The same subjects by window length, each group in the order its windows started (a subject
@@ -27,6 +25,10 @@ export class FixedWindowRateLimiter {
   readonly #byLength = new Map<number, Map<string, Window>>();
   readonly #maxSubjects: number;
 
+  /**
+   * @param maxSubjects The most subjects counted at once (default 100,000): at the cap, an ended
+   * window makes room first, else the live one nearest its end is forgotten.
+   */
   constructor(maxSubjects = 100_000) {
     this.#maxSubjects = maxSubjects;
   }
