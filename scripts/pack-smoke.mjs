@@ -27,6 +27,7 @@ function run(command, args, cwd) {
 const MAIN = `import { createApiKeys, isWellFormed, LatchkeyError } from '@latchkey/core';
 import { apiKeysTable } from '@latchkey/core/schema';
 import { createExpressHelpers } from '@latchkey/core/express';
+import { readKey, resolveKeyOptions } from '@latchkey/core/http';
 import { createNextHelpers } from '@latchkey/core/next';
 import { createApiKeyPlugin, withLatchkeyData } from '@latchkey/trpc-plugin';
 import { apiKeyLink } from '@latchkey/trpc-plugin/client';
@@ -66,6 +67,8 @@ const trpc = createTRPCReact<typeof appRouter>();
 const ui = createApiKeyUI(trpc.apiKeys);
 if (typeof ui.ApiKeyManager !== 'function' || typeof apiKeyLink !== 'function') throw new Error('exports');
 if (typeof createNextHelpers !== 'function' || typeof createExpressHelpers !== 'function') throw new Error('subpaths');
+const reading = readKey((name) => (name === 'x-api-key' ? key : null), null, resolveKeyOptions());
+if (!reading.ok || reading.key !== key) throw new Error('http entry');
 if (apiKeysTable === undefined || !(new LatchkeyError('NOT_FOUND') instanceof Error)) throw new Error('exports');
 import.meta.resolve('@latchkey/ui/styles.css');
 

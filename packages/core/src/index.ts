@@ -24,7 +24,7 @@ export {
   LatchkeyError,
   type LatchkeyErrorCode,
 } from './errors.js';
-export { AUTH_FAILURE_MESSAGES, AUTH_FAILURE_STATUS } from './http-status.js';
+export type { RequestKeyOptions } from './http/read-key.js';
 export type { JsonObject, JsonPrimitive, JsonValue } from './json.js';
 export {
   isWellFormed,
@@ -44,35 +44,11 @@ export {
   type KeyVerifier,
   type UnauthenticatedRequestState,
 } from './request/authenticate-request.js';
-export {
-  assertDeclaredPermission,
-  assertDeclaredPermissions,
-} from './request/declared-permissions.js';
-export {
-  type FailureResponseParts,
-  failureFromResult,
-  failureOf,
-  failureResponseParts,
-  type RequestAuthFailure,
-  type RequestFailureCode,
-  storageFailure,
-} from './request/failure-response.js';
 export type {
   ApiKeyAuth,
   AuthenticatedKeyAuth,
   UnauthenticatedKeyAuth,
 } from './request/key-auth.js';
-export { type RateLimitFields, rateLimitFields } from './request/rate-limit-fields.js';
-export {
-  type HeaderGetter,
-  type KeyReading,
-  MAX_KEY_HEADER_LENGTH,
-  queryOf,
-  type RequestKeyOptions,
-  type ResolvedKeyOptions,
-  readKey,
-  resolveKeyOptions,
-} from './request/read-key.js';
 export type { ApiKeyRow, AuditEventRow, RateLimit, UsageRow } from './schema.js';
 export { createDrizzleStore, type DatabaseOption } from './storage/drizzle-store.js';
 export { type Migration, migrate } from './storage/migrate.js';

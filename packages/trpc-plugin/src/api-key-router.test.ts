@@ -1,4 +1,5 @@
-import { type KeyLimitsInput, LatchkeyError, storageFailure } from '@latchkey/core';
+import { type KeyLimitsInput, LatchkeyError } from '@latchkey/core';
+import { storageFailure } from '@latchkey/core/http';
 import { PERMISSIONS } from '@latchkey/test-support';
 import { createTRPCClient, httpBatchLink, type TRPCClientError } from '@trpc/client';
 import { initTRPC, TRPCError } from '@trpc/server';

@@ -1,12 +1,10 @@
+import type { AuthFailureCode, RateLimitState, RejectedKey } from '@latchkey/core';
 import {
   AUTH_FAILURE_STATUS,
-  type AuthFailureCode,
   failureFromResult,
   failureOf,
-  type RateLimitState,
-  type RejectedKey,
   type RequestAuthFailure,
-} from '@latchkey/core';
+} from '@latchkey/core/http';
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 
 const TRPC_CODE_BY_STATUS = {

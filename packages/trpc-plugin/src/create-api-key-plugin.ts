@@ -1,9 +1,5 @@
-import {
-  type ApiKeys,
-  type KeyLimitsInput,
-  type RequestKeyOptions,
-  resolveKeyOptions,
-} from '@latchkey/core';
+import type { ApiKeys, KeyLimitsInput, RequestKeyOptions } from '@latchkey/core';
+import { resolveKeyOptions } from '@latchkey/core/http';
 import { buildApiKeyRouter } from './api-key-router.js';
 import type { ApiKeyAuthorize } from './authorization.js';
 import type {

@@ -1,4 +1,5 @@
-import { type ApiKeys, AUTH_FAILURE_MESSAGES, storageFailure } from '@latchkey/core';
+import type { ApiKeys } from '@latchkey/core';
+import { AUTH_FAILURE_MESSAGES, storageFailure } from '@latchkey/core/http';
 import type { manualClock, Permission } from '@latchkey/test-support';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';

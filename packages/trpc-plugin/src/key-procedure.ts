@@ -1,12 +1,10 @@
+import type { ApiKeys, VerifiedKey, VerifyResult } from '@latchkey/core';
 import {
-  type ApiKeys,
   assertDeclaredPermissions,
   queryOf,
   type ResolvedKeyOptions,
   readKey,
-  type VerifiedKey,
-  type VerifyResult,
-} from '@latchkey/core';
+} from '@latchkey/core/http';
 import { type AuthFailure, authFailure, rejectedKeyFailure } from './auth-failure.js';
 import type {
   ApiKeyMiddleware,

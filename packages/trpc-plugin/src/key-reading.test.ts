@@ -1,4 +1,4 @@
-import { MAX_KEY_HEADER_LENGTH } from '@latchkey/core';
+import { MAX_KEY_HEADER_LENGTH } from '@latchkey/core/http';
 import { initTRPC } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { testApiKeys } from './test-support/api-keys.js';

@@ -1,4 +1,4 @@
-import type { HeaderGetter } from '@latchkey/core';
+import type { HeaderGetter } from '@latchkey/core/http';
 
 /**
  * Request headers as the host has them: Fetch API `Headers` (fetch adapter, Next.js) or a Node.js

@@ -1,4 +1,5 @@
-import { failureResponseParts, type RateLimitState, rateLimitFields } from '@latchkey/core';
+import type { RateLimitState } from '@latchkey/core';
+import { failureResponseParts, rateLimitFields } from '@latchkey/core/http';
 import type { KeyRefusal } from './auth-failure.js';
 
 /** Where the response headers go: the fetch adapter's `resHeaders`, or a wrapper of your own. */

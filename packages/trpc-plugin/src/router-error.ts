@@ -1,4 +1,5 @@
-import { isLatchkeyError, type LatchkeyErrorCode, storageFailure } from '@latchkey/core';
+import { isLatchkeyError, type LatchkeyErrorCode } from '@latchkey/core';
+import { storageFailure } from '@latchkey/core/http';
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 
 /** The tRPC error each of core's errors is answered with. */

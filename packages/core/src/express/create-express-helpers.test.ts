@@ -6,7 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApiKeys } from '../api-keys.js';
 import type { CreateApiKeyInput } from '../api-keys-types.js';
 import { cryptoRandom } from '../base62.js';
-import { AUTH_FAILURE_MESSAGES } from '../http-status.js';
+import { AUTH_FAILURE_MESSAGES } from '../http/index.js';
 import { generateKey } from '../key-format.js';
 import { base, setup } from '../test-support/fixtures.js';
 import { createExpressHelpers } from './create-express-helpers.js';

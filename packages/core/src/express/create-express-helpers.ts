@@ -1,21 +1,16 @@
 import { isLatchkeyError } from '../errors.js';
 import {
-  type ApiKeyRequestState,
-  authenticateKey,
-  type KeyVerifier,
-} from '../request/authenticate-request.js';
-import {
   assertDeclaredPermission,
   assertDeclaredPermissions,
-} from '../request/declared-permissions.js';
-import {
+  authenticateKey,
   failureOf,
   failureResponseParts,
+  queryOf,
   type RequestAuthFailure,
+  resolveKeyOptions,
   storageFailure,
-} from '../request/failure-response.js';
-import type { ApiKeyAuth } from '../request/key-auth.js';
-import { queryOf, type RequestKeyOptions, resolveKeyOptions } from '../request/read-key.js';
+} from '../http/index.js';
+import type { ApiKeyAuth, ApiKeyRequestState, KeyVerifier, RequestKeyOptions } from '../index.js';
 import type { VerifiedKey, VerifyOptions } from '../types.js';
 import type {
   KeyMiddleware,

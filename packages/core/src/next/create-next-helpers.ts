@@ -1,13 +1,13 @@
-import type { KeyVerifier } from '../request/authenticate-request.js';
 import {
-  type ApiKeyAuth,
   authenticatedKeyAuth,
   type KeyAuthFields,
+  resolveKeyOptions,
   unauthenticatedKeyAuth,
-} from '../request/key-auth.js';
-import { type RequestKeyOptions, resolveKeyOptions } from '../request/read-key.js';
+} from '../http/index.js';
+import type { ApiKeyAuth, KeyVerifier, RequestKeyOptions } from '../index.js';
 import { createHandoff, type HandoffOptions } from './handoff.js';
 import { type CreateKeyProxy, createKeyProxyFactory } from './key-proxy.js';
+import { createRequestAuthenticator } from './request-authenticator.js';
 import { createWithApiKey, type WithApiKey } from './with-api-key.js';
 
 export type NextHelpersOptions = RequestKeyOptions & HandoffOptions;
@@ -47,9 +47,10 @@ export function createNextHelpers<TPermission extends string>(
   ) {
     throw new TypeError(`handoffHeader ${JSON.stringify(handoff.header)} is where keys are read.`);
   }
+  const authenticate = createRequestAuthenticator(apiKeys, keyOptions, clock);
   return {
-    withApiKey: createWithApiKey(apiKeys, keyOptions, clock),
-    proxy: createKeyProxyFactory(apiKeys, keyOptions, handoff, clock),
+    withApiKey: createWithApiKey(apiKeys, authenticate),
+    proxy: createKeyProxyFactory(apiKeys, authenticate, handoff),
     auth(input) {
       const headers = 'headers' in input ? input.headers : input;
       const fields = handoff.read(headers.get(handoff.header));

@@ -1,7 +1,7 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import type { KeyAuthFields } from '../http/index.js';
 import type { JsonObject } from '../json.js';
-import type { KeyAuthFields } from '../request/key-auth.js';
 import type { RateLimitState } from '../types.js';
 
 /**
@@ -32,6 +32,10 @@ export interface HandoffOptions {
   clock?: () => number;
 }
 
+/**
+ * Signs the hand-off in the proxy and reads it back in the route.
+ * @internal
+ */
 export interface Handoff {
   header: string;
   sign(fields: KeyAuthFields): string;
@@ -48,6 +52,10 @@ const MAX_HANDOFF_LENGTH = 32 * 1024;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
+/**
+ * The hand-off of one set of Next.js helpers; throws a `TypeError` for a bad option.
+ * @internal
+ */
 export function createHandoff(options: HandoffOptions = {}): Handoff {
   const header = (options.handoffHeader ?? 'x-latchkey-auth').toLowerCase();
   if (!HEADER_NAME.test(header)) {

@@ -1,8 +1,8 @@
-import { authenticateKey, type KeyVerifier } from '../request/authenticate-request.js';
-import { assertDeclaredPermissions } from '../request/declared-permissions.js';
-import { queryOf, type ResolvedKeyOptions } from '../request/read-key.js';
+import { assertDeclaredPermissions } from '../http/index.js';
+import type { KeyVerifier } from '../index.js';
 import type { VerifyOptions } from '../types.js';
 import type { Handoff } from './handoff.js';
+import type { RequestAuthenticator } from './request-authenticator.js';
 import { withResponseHeaders } from './response-headers.js';
 import { createRouteMatcher, type RouteMatcherParam } from './route-matcher.js';
 
@@ -39,12 +39,12 @@ export type CreateKeyProxy<TPermission extends string> = <
  * `proxy` for one `ApiKeys`. A continued request's response gets the RateLimit fields of a key
  * with a rate limit; Next sends the headers of `NextResponse.next()`'s response to the client. A
  * permission the app never declared throws a `TypeError` when `proxy.ts` loads.
+ * @internal
  */
 export function createKeyProxyFactory<TPermission extends string>(
   apiKeys: KeyVerifier<TPermission>,
-  keyOptions: ResolvedKeyOptions,
+  authenticate: RequestAuthenticator<TPermission>,
   handoff: Handoff,
-  clock: () => number,
 ): CreateKeyProxy<TPermission> {
   return (options, proxy) => {
     const { protectedWithKeys, next, ...verifyOptions } = options;
@@ -61,14 +61,7 @@ export function createKeyProxyFactory<TPermission extends string>(
         if (request.headers.has(handoff.header)) return handoffRefused(handoff.header);
         return proxy === undefined ? undefined : await proxy(request, event);
       }
-      const state = await authenticateKey(
-        apiKeys,
-        (name) => request.headers.get(name),
-        queryOf(request.url),
-        keyOptions,
-        verifyOptions,
-        clock,
-      );
+      const state = await authenticate(request, verifyOptions);
       if (!state.isAuthenticated) return state.toResponse();
       // `set` replaces whatever the client sent under the same name.
       const headers = new Headers(request.headers);

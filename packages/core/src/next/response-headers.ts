@@ -2,6 +2,7 @@
  * `response` with `headers` added, except those it already has (the route's own say wins). A
  * response whose headers cannot change (one from `fetch` passed through, `Response.redirect`) is
  * copied first, body and all, without reading the body.
+ * @internal
  */
 export function withResponseHeaders(
   response: Response,

@@ -63,6 +63,10 @@ function pathsOf(request: Request): string[] {
   return paths;
 }
 
+/**
+ * A route pattern (`/api/v1/:id`, `/api/(.*)`) as an anchored regular expression.
+ * @internal
+ */
 export function patternToRegExp(pattern: string): RegExp {
   if (!pattern.startsWith('/')) {
     throw new TypeError(`Route pattern ${JSON.stringify(pattern)} must start with "/".`);

@@ -1,8 +1,7 @@
-import { authenticateKey, type KeyVerifier } from '../request/authenticate-request.js';
-import { assertDeclaredPermissions } from '../request/declared-permissions.js';
-import type { AuthenticatedKeyAuth } from '../request/key-auth.js';
-import { queryOf, type ResolvedKeyOptions } from '../request/read-key.js';
+import { assertDeclaredPermissions } from '../http/index.js';
+import type { AuthenticatedKeyAuth, KeyVerifier } from '../index.js';
 import type { VerifyOptions } from '../types.js';
+import type { RequestAuthenticator } from './request-authenticator.js';
 import { withResponseHeaders } from './response-headers.js';
 
 /** A route handler that runs only for a valid key, and receives its auth object. */
@@ -30,11 +29,11 @@ export type WithApiKey<TPermission extends string> = <
  * `withApiKey` for one `ApiKeys`. The handler's response gets the RateLimit fields of a key with
  * a rate limit (unless it set its own). A permission the app never declared throws a `TypeError`
  * when the route module loads, not a 403 on every request.
+ * @internal
  */
 export function createWithApiKey<TPermission extends string>(
   apiKeys: KeyVerifier<TPermission>,
-  keyOptions: ResolvedKeyOptions,
-  clock: () => number,
+  authenticate: RequestAuthenticator<TPermission>,
 ): WithApiKey<TPermission> {
   return (handler, options) => {
     assertDeclaredPermissions(
@@ -43,14 +42,7 @@ export function createWithApiKey<TPermission extends string>(
       'withApiKey({ permissions })',
     );
     return async (request, context) => {
-      const state = await authenticateKey(
-        apiKeys,
-        (name) => request.headers.get(name),
-        queryOf(request.url),
-        keyOptions,
-        options,
-        clock,
-      );
+      const state = await authenticate(request, options);
       if (!state.isAuthenticated) return state.toResponse();
       const response = await handler(request, state.toAuth(), context);
       return withResponseHeaders(response, state.responseHeaders);

@@ -3,7 +3,7 @@ import type { PERMISSIONS } from '@latchkey/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApiKeys } from '../api-keys.js';
 import { cryptoRandom } from '../base62.js';
-import { AUTH_FAILURE_MESSAGES } from '../http-status.js';
+import { AUTH_FAILURE_MESSAGES } from '../http/index.js';
 import { generateKey } from '../key-format.js';
 import { base, setup } from '../test-support/fixtures.js';
 import { authenticateRequest, type KeyVerifier } from './authenticate-request.js';

@@ -1,20 +1,13 @@
 import { isLatchkeyError } from '../errors.js';
-import type { VerifiedKey, VerifyOptions, VerifyResult } from '../types.js';
-import { assertDeclaredPermissions } from './declared-permissions.js';
+import { assertDeclaredPermissions } from '../http/declared-permissions.js';
 import {
   failureFromResult,
   failureOf,
   failureResponse,
   type RequestAuthFailure,
   storageFailure,
-} from './failure-response.js';
-import {
-  type AuthenticatedKeyAuth,
-  authenticatedKeyAuth,
-  type UnauthenticatedKeyAuth,
-  unauthenticatedKeyAuth,
-} from './key-auth.js';
-import { rateLimitFields } from './rate-limit-fields.js';
+} from '../http/failure-response.js';
+import { rateLimitFields } from '../http/rate-limit-fields.js';
 import {
   type HeaderGetter,
   queryOf,
@@ -22,7 +15,14 @@ import {
   type ResolvedKeyOptions,
   readKey,
   resolveKeyOptions,
-} from './read-key.js';
+} from '../http/read-key.js';
+import type { VerifiedKey, VerifyOptions, VerifyResult } from '../types.js';
+import {
+  type AuthenticatedKeyAuth,
+  authenticatedKeyAuth,
+  type UnauthenticatedKeyAuth,
+  unauthenticatedKeyAuth,
+} from './key-auth.js';
 
 /**
  * What the request helpers need of `ApiKeys`: `verify`, so an `ApiKeys` or any wrapper of it

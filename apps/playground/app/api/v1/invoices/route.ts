@@ -1,4 +1,4 @@
-import { failureOf, failureResponseParts, type RequestAuthFailure } from '@latchkey/core';
+import { failureOf, failureResponseParts, type RequestAuthFailure } from '@latchkey/core/http';
 import { listInvoices } from '@/server/invoices';
 import { latchkey } from '@/server/latchkey-next';
 

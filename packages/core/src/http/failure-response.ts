@@ -1,5 +1,5 @@
-import { AUTH_FAILURE_MESSAGES, AUTH_FAILURE_STATUS } from '../http-status.js';
 import type { AuthFailureCode, RateLimitState, RejectedKey } from '../types.js';
+import { AUTH_FAILURE_MESSAGES, AUTH_FAILURE_STATUS } from './auth-failure-status.js';
 import { rateLimitFields } from './rate-limit-fields.js';
 
 /** Why a request was refused: a bad or missing key, or storage that cannot be reached. */
@@ -94,7 +94,10 @@ export function failureResponseParts(failure: RequestAuthFailure): FailureRespon
   return { status: failure.status, headers, body: JSON.stringify({ error }) };
 }
 
-/** A fresh Fetch API `Response` for a refused request (a body can be read only once). */
+/**
+ * A fresh Fetch API `Response` for a refused request (a body can be read only once).
+ * @internal
+ */
 export function failureResponse(failure: RequestAuthFailure): Response {
   const { status, headers, body } = failureResponseParts(failure);
   return new Response(body, { status, headers });

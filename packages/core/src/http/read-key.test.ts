@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cryptoRandom } from '../base62.js';
-import { AUTH_FAILURE_MESSAGES } from '../http-status.js';
 import { generateKey } from '../key-format.js';
+import { AUTH_FAILURE_MESSAGES } from './auth-failure-status.js';
 import {
   MAX_KEY_HEADER_LENGTH,
   queryOf,

@@ -1,5 +1,5 @@
-import { AUTH_FAILURE_MESSAGES } from '../http-status.js';
 import { isWellFormed, KEY_BODY_LENGTH, MAX_KEY_LENGTH } from '../key-format.js';
+import { AUTH_FAILURE_MESSAGES } from './auth-failure-status.js';
 
 /** Where a request carries its key. */
 export interface RequestKeyOptions {

@@ -1,4 +1,4 @@
-import type { AuthFailureCode } from './types.js';
+import type { AuthFailureCode } from '../types.js';
 
 /**
  * The HTTP status for each way a request can fail to authenticate (DESIGN.md "Verification"). The
