@@ -13,13 +13,17 @@ const TRPC_CODE_BY_STATUS = {
   429: 'TOO_MANY_REQUESTS',
 } as const satisfies Record<401 | 403 | 429, TRPC_ERROR_CODE_KEY>;
 
-/** Core's description of a refused key (never a storage fault: that one keeps its own cause). */
+/**
+ * Core's description of a refused key (never a storage fault: that one keeps its own cause).
+ * @internal
+ */
 export type KeyRefusal = RequestAuthFailure & { code: AuthFailureCode; status: 401 | 403 | 429 };
 
 /**
  * Why a machine was refused: the `cause` of the `TRPCError` that `keyProcedure` and
  * `requirePermissions` throw, read back by `withLatchkeyData`. It is core's `RequestAuthFailure`,
  * so the response headers come from the same function as those of core's request helpers.
+ * @internal
  */
 export class ApiKeyAuthError extends Error implements KeyRefusal {
   override readonly name = 'ApiKeyAuthError';
@@ -39,7 +43,10 @@ export class ApiKeyAuthError extends Error implements KeyRefusal {
   }
 }
 
-/** Checks the name and code rather than `instanceof`, so two copies of this package agree. */
+/**
+ * Checks the name and code rather than `instanceof`, so two copies of this package agree.
+ * @internal
+ */
 export function isApiKeyAuthError(error: unknown): error is ApiKeyAuthError {
   if (typeof error !== 'object' || error === null) return false;
   const candidate = error as { name?: unknown; code?: unknown };
@@ -50,12 +57,17 @@ export function isApiKeyAuthError(error: unknown): error is ApiKeyAuthError {
   );
 }
 
+/**
+ * The `TRPCError` of a refused key, its `ApiKeyAuthError` in `cause`.
+ * @internal
+ */
 export type AuthFailure = TRPCError & { cause: ApiKeyAuthError };
 
 /**
  * The tRPC error for a refused key, with core's message unless a more precise one is given (the
  * key reader says why a header holds no usable key). Every code goes through core's status table;
  * `code` and `status` are restated because core's failure type also covers storage faults.
+ * @internal
  */
 export function authFailure(
   code: AuthFailureCode,
@@ -70,7 +82,10 @@ export function authFailure(
   });
 }
 
-/** The tRPC error for a key that `verify` refused, with its retry delay or missing permissions. */
+/**
+ * The tRPC error for a key that `verify` refused, with its retry delay or missing permissions.
+ * @internal
+ */
 export function rejectedKeyFailure(result: RejectedKey): AuthFailure {
   return toTRPCError({
     ...failureFromResult(result),

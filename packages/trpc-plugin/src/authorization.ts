@@ -8,7 +8,10 @@ export type ApiKeyAuthorize<TCtx> = (opts: {
   consumerId: string;
 }) => AuthorizeAnswer | Promise<AuthorizeAnswer>;
 
-/** What a refusal says when `authorize` gives no reason of its own. */
+/**
+ * What a refusal says when `authorize` gives no reason of its own.
+ * @internal
+ */
 export const DEFAULT_REFUSAL = 'You may not manage API keys.';
 
 const USER_ACTIONS: readonly ApiKeyUserAction[] = [
@@ -25,6 +28,7 @@ const USER_ACTIONS: readonly ApiKeyUserAction[] = [
 /**
  * Why `authorize` refuses the action, or `null` when it allows it. Only `true` allows: an answer
  * of another shape (from plain JavaScript, or a mistake) refuses rather than opens the keys.
+ * @internal
  */
 export async function refusalOf<TCtx>(
   authorize: ApiKeyAuthorize<TCtx> | undefined,
@@ -41,6 +45,7 @@ export async function refusalOf<TCtx>(
  * What `authorize` allows this user, action by action, for `config`: what each procedure will then
  * do. A `FORBIDDEN` error that `authorize` throws is a refusal with its message, as the procedure
  * answers it; any other error fails `config`, as it would fail the procedure.
+ * @internal
  */
 export async function userActions<TCtx>(
   authorize: ApiKeyAuthorize<TCtx> | undefined,

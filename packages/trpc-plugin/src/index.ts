@@ -1,9 +1,5 @@
 export type { ApiKeyAuthorize } from './authorization.js';
-export {
-  type ApiKeyPlugin,
-  type ApiKeyPluginOptions,
-  createApiKeyPlugin,
-} from './create-api-key-plugin.js';
+export { createApiKeyPlugin } from './create-api-key-plugin.js';
 export type {
   ApiKeyMiddleware,
   HostContext,
@@ -15,6 +11,7 @@ export {
   type LatchkeyErrorData,
   withLatchkeyData,
 } from './latchkey-error-data.js';
+export type { ApiKeyPlugin, ApiKeyPluginOptions } from './plugin-options.js';
 export type { RequestHeaders } from './request-headers.js';
 export type { ResponseHeaders } from './response-headers.js';
 export type {

@@ -35,10 +35,16 @@ class VerifiedApiKey<P extends string> implements KeyProcedureApiKey<P> {
   }
 }
 
-/** What `keyProcedure` adds to the context for a valid key. */
+/**
+ * What `keyProcedure` adds to the context for a valid key.
+ * @internal
+ */
 export function keyContext<P extends string>(verification: VerifiedKey<P>): KeyProcedureContext<P> {
   return { consumerId: verification.consumerId, apiKey: new VerifiedApiKey(verification) };
 }
 
-/** The verification behind a `ctx.apiKey` made by `keyProcedure`; none for one made otherwise. */
+/**
+ * The verification behind a `ctx.apiKey` made by `keyProcedure`; none for one made otherwise.
+ * @internal
+ */
 export const verificationOf = VerifiedApiKey.verificationOf;

@@ -14,6 +14,7 @@ const NO_HEADERS: HeaderGetter = () => null;
  * Core's key reader asks for one header at a time, with repeated headers joined by `, ` as Fetch
  * `Headers` does; a Node.js record gives repeated headers as an array, so they are joined the same
  * way (and two keys are then refused as two keys, not half-read).
+ * @internal
  */
 export function headerGetter(headers: RequestHeaders | null | undefined): HeaderGetter {
   if (headers === null || headers === undefined) return NO_HEADERS;

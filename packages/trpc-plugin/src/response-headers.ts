@@ -5,10 +5,16 @@ import type { KeyRefusal } from './auth-failure.js';
 /** Where the response headers go: the fetch adapter's `resHeaders`, or a wrapper of your own. */
 export type ResponseHeaders = Pick<Headers, 'set'>;
 
-/** The `responseHeaders` option: where the host says a call's response headers go. */
+/**
+ * The `responseHeaders` option: where the host says a call's response headers go.
+ * @internal
+ */
 export type ResponseHeadersOption<C> = (opts: { ctx: C }) => ResponseHeaders | null | undefined;
 
-/** What `keyProcedure` sends besides its answer, to where the call's response headers go. */
+/**
+ * What `keyProcedure` sends besides its answer, to where the call's response headers go.
+ * @internal
+ */
 export interface KeyResponseHeaders<C> {
   /** `WWW-Authenticate`, `Retry-After`, the RateLimit fields and `Cache-Control` of a refusal. */
   refusal(ctx: C, refusal: KeyRefusal): void;
@@ -19,6 +25,7 @@ export interface KeyResponseHeaders<C> {
 /**
  * Sends to where `option` says, or, without it, to the response found in the context. Made once
  * per plugin; a call pays only when there is something to send.
+ * @internal
  */
 export function keyResponseHeaders<C extends object>(
   option: ResponseHeadersOption<C> | undefined,

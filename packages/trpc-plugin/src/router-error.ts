@@ -2,7 +2,10 @@ import { isLatchkeyError, type LatchkeyErrorCode } from '@latchkey/core';
 import { storageFailure } from '@latchkey/core/http';
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 
-/** The tRPC error each of core's errors is answered with. */
+/**
+ * The tRPC error each of core's errors is answered with.
+ * @internal
+ */
 export const TRPC_CODE: Record<LatchkeyErrorCode, TRPC_ERROR_CODE_KEY> = {
   INVALID_INPUT: 'BAD_REQUEST',
   NOT_FOUND: 'NOT_FOUND',
@@ -19,6 +22,7 @@ const UNEXPECTED_MESSAGE = 'The API key service failed.';
  * `keyProcedure` alike: storage that cannot be reached is 503, never a 401. Core's messages for bad input,
  * missing keys and invalid states are written for callers (they name each bad field); storage and
  * unexpected faults keep their details in `cause`, for the host's logs, and say nothing more.
+ * @internal
  */
 export function toRouterError(error: unknown): TRPCError {
   if (!isLatchkeyError(error)) {
@@ -34,7 +38,10 @@ export function toRouterError(error: unknown): TRPCError {
   return new TRPCError({ code: TRPC_CODE[error.code], message, cause: error });
 }
 
-/** Runs one call into core, translating what it throws. */
+/**
+ * Runs one call into core, translating what it throws.
+ * @internal
+ */
 export async function callCore<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();

@@ -17,9 +17,16 @@ const MAX_USAGE_DAYS = 90;
 const DEFAULT_USAGE_DAYS = 30;
 
 /**
+ * The input of each router procedure, for the app's permissions `P`.
+ * @internal
+ */
+export type RouterInputs<P extends string> = ReturnType<typeof routerInputs<P>>;
+
+/**
  * The input of each router procedure. Objects are strict, so a `consumerId` or any other field the
  * router does not take is a `BAD_REQUEST` rather than silently dropped; every string, list and
  * object is bounded. Core validates again (the future `expiresAt`, "nothing to update").
+ * @internal
  */
 export function routerInputs<P extends string>(declared: readonly P[]) {
   const known = new Set<string>(declared);
