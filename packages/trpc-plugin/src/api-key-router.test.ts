@@ -10,6 +10,7 @@ import { createApiKeyPlugin } from './create-api-key-plugin.js';
 import { brokenApiKeys, testApiKeys } from './test-support/api-keys.js';
 import { admin, member, rejection, userClient } from './test-support/clients.js';
 import {
+  barePlugin,
   callerContext,
   type HostRouter,
   hostApp,
@@ -338,14 +339,7 @@ describe('apiKeyRouter over HTTP', () => {
       roll: () => 'yes',
     };
     const plugin = (authorize?: ApiKeyAuthorize<object>) =>
-      createApiKeyPlugin({
-        apiKeys,
-        userProcedure: t.procedure,
-        machineProcedure: t.procedure,
-        consumer: () => ({ consumerId: 'team_a', ownerId: 'user_1' }),
-        headers: () => null,
-        authorize,
-      });
+      barePlugin(apiKeys, t.procedure, { authorize });
     const { apiKeyRouter } = plugin(({ action }) => (answers[action]?.() ?? true) as boolean);
     const caller = t.router({ apiKeys: apiKeyRouter }).createCaller({}).apiKeys;
 
@@ -405,14 +399,7 @@ describe('apiKeyRouter over HTTP', () => {
     const { apiKeys } = testApiKeys();
     const t = initTRPC.create();
     const plugin = (maxKeysPerConsumer: number | null) =>
-      createApiKeyPlugin({
-        apiKeys,
-        userProcedure: t.procedure,
-        machineProcedure: t.procedure,
-        consumer: () => ({ consumerId: 'team_a', ownerId: 'user_1' }),
-        headers: () => null,
-        maxKeysPerConsumer,
-      });
+      barePlugin(apiKeys, t.procedure, { maxKeysPerConsumer });
     for (const bad of [0, 1.5, -1, Number.POSITIVE_INFINITY]) {
       expect(() => plugin(bad)).toThrow(/maxKeysPerConsumer/);
     }
@@ -470,14 +457,7 @@ describe('apiKeyRouter over HTTP', () => {
     const { apiKeys } = testApiKeys();
     const t = initTRPC.create();
     let answer: () => KeyLimitsInput = () => ({ remaining: -1 });
-    const { apiKeyRouter } = createApiKeyPlugin({
-      apiKeys,
-      userProcedure: t.procedure,
-      machineProcedure: t.procedure,
-      consumer: () => ({ consumerId: 'team_a', ownerId: 'user_1' }),
-      headers: () => null,
-      limits: () => answer(),
-    });
+    const { apiKeyRouter } = barePlugin(apiKeys, t.procedure, { limits: () => answer() });
     const caller = t.router({ apiKeys: apiKeyRouter }).createCaller({}).apiKeys;
     const refused = await caller.create({ name: 'k' }).catch((error: TRPCError) => error);
     expect(refused).toMatchObject({ code: 'INTERNAL_SERVER_ERROR' });

@@ -6,7 +6,6 @@ import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createApiKeyPlugin } from './create-api-key-plugin.js';
 import type { LatchkeyCode } from './latchkey-error-data.js';
 import { brokenApiKeys, testApiKeys } from './test-support/api-keys.js';
 import { rejection } from './test-support/clients.js';
@@ -404,15 +403,7 @@ describe('keyProcedure through createCaller', () => {
     const plugin = (options: {
       authorizationHeader?: string | false;
       apiKeyHeader?: string | false;
-    }) =>
-      createApiKeyPlugin({
-        apiKeys,
-        userProcedure: t.procedure,
-        machineProcedure: t.procedure,
-        consumer: () => TEAM,
-        headers: ({ ctx }) => ctx.headers,
-        ...options,
-      });
+    }) => keyPluginOn(apiKeys, t.procedure, options);
     expect(() => plugin({ apiKeyHeader: 'x api key' })).toThrow(TypeError);
     expect(() => plugin({ authorizationHeader: false, apiKeyHeader: false })).toThrow(TypeError);
   });
@@ -420,13 +411,7 @@ describe('keyProcedure through createCaller', () => {
   it('refuses, when the app starts, a required permission it never declared', () => {
     const { apiKeys } = testApiKeys();
     const t = initTRPC.context<{ headers: Headers }>().create();
-    const { requirePermissions } = createApiKeyPlugin({
-      apiKeys,
-      userProcedure: t.procedure,
-      machineProcedure: t.procedure,
-      consumer: () => TEAM,
-      headers: ({ ctx }) => ctx.headers,
-    });
+    const { requirePermissions } = keyPluginOn(apiKeys, t.procedure);
     expect(() => requirePermissions('invoices:delete' as Permission)).toThrow(/invoices:delete/);
     // As plain JavaScript would call it: the typo, the permission it meant, and the declared ones.
     expect(() => requirePermissions('invoices:wirte' as Permission)).toThrow(

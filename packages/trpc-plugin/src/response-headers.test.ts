@@ -1,16 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ApiKeys } from '@latchkey/core';
-import { afterThisTest, type manualClock, type Permission } from '@latchkey/test-support';
+import type { manualClock, Permission } from '@latchkey/test-support';
 import { initTRPC } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
 import { createHTTPServer } from '@trpc/server/adapters/standalone';
 import { describe, expect, it } from 'vitest';
-import { createApiKeyPlugin } from './create-api-key-plugin.js';
 import type { RequestHeaders } from './request-headers.js';
 import { testApiKeys } from './test-support/api-keys.js';
-import { TEAM } from './test-support/host-app.js';
+import { keyPluginOn, TEAM } from './test-support/host-app.js';
+import { listen } from './test-support/http-server.js';
 
 /**
  * The README's short example: no `responseHeaders` option. The context holds what the adapter
@@ -18,14 +17,7 @@ import { TEAM } from './test-support/host-app.js';
  */
 function shortExampleApp(apiKeys: ApiKeys<Permission>, clock: ReturnType<typeof manualClock>) {
   const t = initTRPC.context<{ headers: RequestHeaders }>().create();
-  const { keyProcedure } = createApiKeyPlugin({
-    apiKeys,
-    userProcedure: t.procedure,
-    machineProcedure: t.procedure,
-    consumer: () => TEAM,
-    headers: ({ ctx }) => ctx.headers,
-    clock: clock.now,
-  });
+  const { keyProcedure } = keyPluginOn(apiKeys, t.procedure, { clock: clock.now });
   return t.router({
     whoami: keyProcedure.query(({ ctx }) => ({
       consumerId: ctx.consumerId,
@@ -61,19 +53,6 @@ async function serveStandaloneAdapter(router: ShortExampleRouter): Promise<strin
     }),
   });
   return listen(server, '');
-}
-
-async function listen(server: ReturnType<typeof createServer>, path: string): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  afterThisTest(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const { port } = server.address() as AddressInfo;
-  return `http://127.0.0.1:${port}${path}`;
 }
 
 async function whoami(url: string, key: string | null) {

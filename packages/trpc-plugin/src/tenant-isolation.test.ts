@@ -1,10 +1,9 @@
 import type { TRPCClientError } from '@trpc/client';
 import { initTRPC } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { createApiKeyPlugin } from './create-api-key-plugin.js';
 import { testApiKeys } from './test-support/api-keys.js';
 import { admin, rejection, userClient } from './test-support/clients.js';
-import { type HostRouter, hostApp } from './test-support/host-app.js';
+import { barePlugin, type HostRouter, hostApp } from './test-support/host-app.js';
 import { serve } from './test-support/http-server.js';
 
 type Client = ReturnType<typeof userClient>['client'];
@@ -96,13 +95,9 @@ describe('a `consumer` answer without a team fails closed', () => {
     async (_, scope) => {
       const { apiKeys, theirs } = await twoTeams();
       const t = initTRPC.create();
-      const { apiKeyRouter } = createApiKeyPlugin({
-        apiKeys,
-        userProcedure: t.procedure,
-        machineProcedure: t.procedure,
+      const { apiKeyRouter } = barePlugin(apiKeys, t.procedure, {
         // What a host's session typed `any` can give: the compiler cannot see it.
         consumer: () => scope as unknown as { consumerId: string; ownerId: string },
-        headers: () => null,
       });
       const caller = t.router({ apiKeys: apiKeyRouter }).createCaller({}).apiKeys;
       const id = theirs.apiKey.id;

@@ -1,6 +1,7 @@
+import type { Session } from '@latchkey/test-support/host-app';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { expect } from 'vitest';
-import type { HostRouter, Session } from './host-app.js';
+import type { HostRouter } from './host-app.js';
 import { recordingFetch, sessionHeaders } from './http-server.js';
 
 export const admin = (teamId: string, userId = `admin_of_${teamId}`): Session => ({

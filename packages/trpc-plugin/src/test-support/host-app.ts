@@ -1,37 +1,20 @@
-import type { ApiKeys, RequestKeyOptions } from '@latchkey/core';
+import type { ApiKeys } from '@latchkey/core';
 import type { Permission } from '@latchkey/test-support';
-import { initTRPC, TRPCError } from '@trpc/server';
+import {
+  adminsChangeKeys,
+  type HostContext,
+  type Session,
+  signedIn,
+  teamOfUser,
+} from '@latchkey/test-support/host-app';
+import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import { z } from 'zod';
 import { createApiKeyPlugin } from '../create-api-key-plugin.js';
 import type { HostProcedure } from '../host-procedure.js';
 import { withLatchkeyData } from '../latchkey-error-data.js';
+import type { ApiKeyPlugin, ApiKeyPluginOptions } from '../plugin-options.js';
 import type { RequestHeaders } from '../request-headers.js';
-import type { ApiKeyAction } from '../types.js';
-
-/** A signed-in user of the host app. */
-export interface Session {
-  userId: string;
-  teamId: string;
-  role: 'admin' | 'member';
-}
-
-/** The host app's context, as its fetch-adapter `createContext` builds it. */
-export interface HostContext {
-  headers: Headers;
-  /** The request's URL; `null` for `createCaller`. */
-  url: string | null;
-  resHeaders: Headers | null;
-  session: Session | null;
-}
-
-const READ_ACTIONS: ReadonlySet<ApiKeyAction> = new Set([
-  'config',
-  'list',
-  'get',
-  'auditLog',
-  'usage',
-]);
 
 /**
  * The routes of a host app as a customer would write them, on the procedures of whichever tRPC
@@ -41,16 +24,12 @@ function routes(
   procedure: HostProcedure<HostContext, object, object>,
   apiKeys: ApiKeys<Permission>,
 ) {
-  const protectedProcedure = procedure.use(({ ctx, next }) => {
-    if (ctx.session === null) throw new TRPCError({ code: 'UNAUTHORIZED' });
-    return next({ ctx: { session: ctx.session } });
-  });
   const { apiKeyRouter, keyProcedure, requirePermissions } = createApiKeyPlugin({
     apiKeys,
-    userProcedure: protectedProcedure,
+    userProcedure: signedIn(procedure),
     machineProcedure: procedure,
-    consumer: ({ ctx }) => ({ consumerId: ctx.session.teamId, ownerId: ctx.session.userId }),
-    authorize: ({ ctx, action }) => ctx.session.role === 'admin' || READ_ACTIONS.has(action),
+    consumer: teamOfUser,
+    authorize: adminsChangeKeys,
     headers: ({ ctx }) => ctx.headers,
     url: ({ ctx }) => ctx.url,
     responseHeaders: ({ ctx }) => ctx.resHeaders,
@@ -114,24 +93,38 @@ export function callerContext(
   };
 }
 
-/** The team every user of `keyPluginOn`'s app acts for. */
+/** The team every user of `barePlugin`'s app acts for. */
 export const TEAM = { consumerId: 'team_a', ownerId: 'user_1' } as const;
 
+/** The options a test of one option gives `barePlugin`: any, but the key set and procedures. */
+type TestedOptions<P extends string, TContext extends object, TMeta> = Partial<
+  Omit<ApiKeyPluginOptions<P, TContext, TMeta, object, object>, 'apiKeys'>
+>;
+
 /**
- * The plugin on `procedure` (users' and machines' both), for tests of the key check alone: keys
- * are read from `ctx.headers`, with `keyOptions`' header names, and every user acts for `TEAM`.
+ * The plugin on `procedure` (users' and machines' both), for tests of one option: every user acts
+ * for `TEAM` and machines send no headers, unless `options` says otherwise.
  */
-export function keyPluginOn<P extends string, TContext extends { headers: RequestHeaders }, TMeta>(
+export function barePlugin<P extends string, TContext extends object, TMeta>(
   apiKeys: ApiKeys<P>,
   procedure: HostProcedure<TContext, TMeta, object>,
-  keyOptions: RequestKeyOptions = {},
-) {
-  return createApiKeyPlugin({
+  options: TestedOptions<P, TContext, TMeta> = {},
+): ApiKeyPlugin<P, TContext, TMeta, object> {
+  return createApiKeyPlugin<P, TContext, TMeta, object, object>({
     apiKeys,
     userProcedure: procedure,
     machineProcedure: procedure,
     consumer: () => TEAM,
-    headers: ({ ctx }) => ctx.headers,
-    ...keyOptions,
+    headers: () => null,
+    ...options,
   });
+}
+
+/** `barePlugin` for tests of the key check: keys are read from `ctx.headers`. */
+export function keyPluginOn<P extends string, TContext extends { headers: RequestHeaders }, TMeta>(
+  apiKeys: ApiKeys<P>,
+  procedure: HostProcedure<TContext, TMeta, object>,
+  options: TestedOptions<P, TContext, TMeta> = {},
+): ApiKeyPlugin<P, TContext, TMeta, object> {
+  return barePlugin(apiKeys, procedure, { headers: ({ ctx }) => ctx.headers, ...options });
 }

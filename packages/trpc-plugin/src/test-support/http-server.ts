@@ -1,10 +1,10 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterThisTest } from '@latchkey/test-support';
+import type { HostContext, Session } from '@latchkey/test-support/host-app';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
-import type { HostContext, Session } from './host-app.js';
 
 const SESSION_HEADER = 'x-test-session';
 
@@ -35,6 +35,12 @@ export async function serve(
     res.writeHead(response.status, [...response.headers].flat());
     res.end(new Uint8Array(await response.arrayBuffer()));
   });
+  const url = await listen(server, '/trpc');
+  return { url, requests: () => requests };
+}
+
+/** Listens on a free port of 127.0.0.1 until the test ends; the URL of `path` there. */
+export async function listen(server: Server, path: string): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   afterThisTest(
     () =>
@@ -44,7 +50,7 @@ export async function serve(
       }),
   );
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/trpc`, requests: () => requests };
+  return `http://127.0.0.1:${port}${path}`;
 }
 
 /** The request headers a signed-in user's browser would send. */

@@ -1,19 +1,12 @@
 import type { ApiKeys } from '@latchkey/core';
+import {
+  adminsChangeKeys,
+  type HostContext,
+  signedIn,
+  teamOfUser,
+} from '@latchkey/test-support/host-app';
 import { createApiKeyPlugin, withLatchkeyData } from '@latchkey/trpc-plugin';
-import { initTRPC, TRPCError } from '@trpc/server';
-
-/** A signed-in user of the host app: members may look at their team's keys, admins may change them. */
-export interface Session {
-  userId: string;
-  teamId: string;
-  role: 'admin' | 'member';
-}
-
-export interface HostContext {
-  headers: Headers;
-  resHeaders: Headers;
-  session: Session | null;
-}
+import { initTRPC } from '@trpc/server';
 
 const t = initTRPC.context<HostContext>().create({
   errorFormatter: ({ shape, error }) => withLatchkeyData(shape, error),
@@ -21,18 +14,12 @@ const t = initTRPC.context<HostContext>().create({
 
 /** A host app's router as a customer writes it, with the key router nested under `apiKeys`. */
 export function hostApp<P extends string>(apiKeys: ApiKeys<P>) {
-  const protectedProcedure = t.procedure.use(({ ctx, next }) => {
-    if (ctx.session === null) throw new TRPCError({ code: 'UNAUTHORIZED' });
-    return next({ ctx: { session: ctx.session } });
-  });
   const { apiKeyRouter } = createApiKeyPlugin({
     apiKeys,
-    userProcedure: protectedProcedure,
+    userProcedure: signedIn(t.procedure),
     machineProcedure: t.procedure,
-    consumer: ({ ctx }) => ({ consumerId: ctx.session.teamId, ownerId: ctx.session.userId }),
-    authorize: ({ ctx, action }) =>
-      ctx.session.role === 'admin' ||
-      ['config', 'list', 'get', 'auditLog', 'usage'].includes(action),
+    consumer: teamOfUser,
+    authorize: adminsChangeKeys,
     headers: ({ ctx }) => ctx.headers,
     responseHeaders: ({ ctx }) => ctx.resHeaders,
   });

@@ -2,10 +2,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiKeys } from '@latchkey/core';
 import { PERMISSIONS, tempDatabase } from '@latchkey/test-support';
+import type { HostContext, Session } from '@latchkey/test-support/host-app';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
 import { onTestFinished } from 'vitest';
-import { type HostContext, hostApp, type Session } from './host-app.js';
+import { hostApp } from './host-app.js';
 
 function createTestApiKeys(url: string) {
   return createApiKeys({
@@ -58,6 +59,7 @@ export async function startTestServer(role: Session['role'] = 'admin'): Promise<
       router,
       createContext: ({ req: request, resHeaders }): HostContext => ({
         headers: request.headers,
+        url: request.url,
         resHeaders,
         session: testServer.signedOut ? null : session,
       }),
