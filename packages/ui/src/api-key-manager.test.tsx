@@ -8,6 +8,13 @@ import { startTestServer, type TestServer } from './test-support/server.js';
 
 afterEach(cleanup);
 
+/** The labels of the buttons a row offers, in order. */
+function buttonsIn(row: HTMLElement): (string | null)[] {
+  return within(row)
+    .getAllByRole('button')
+    .map((button) => button.textContent);
+}
+
 const HOUR = 60 * 60 * 1000;
 
 /** A key made on the server, as another tab or a script would. */
@@ -94,11 +101,7 @@ test('revoke asks first, then updates the list', async () => {
   const row = screen.getByRole('row', { name: /CI deploy/ });
   expect(within(row).getByText('Revoked')).toBeTruthy();
   // nothing left to change; its usage stays readable
-  expect(
-    within(row)
-      .getAllByRole('button')
-      .map((button) => button.textContent),
-  ).toEqual(['Usage']);
+  expect(buttonsIn(row)).toEqual(['Usage']);
   const stored = await server.apiKeys.get(apiKey.id);
   expect([stored?.status, stored?.revokedReason]).toEqual(['revoked', 'leaked in a log']);
   expect(screen.getByText('CI deploy revoked.').getAttribute('role')).toBe('status');
@@ -240,11 +243,7 @@ test('a member is offered only what authorize() allows, and told why', async () 
   renderWithClient(<ApiKeyManager />, server.url);
 
   const row = await screen.findByRole('row', { name: /Team key/ });
-  expect(
-    within(row)
-      .getAllByRole('button')
-      .map((button) => button.textContent),
-  ).toEqual(['Usage']);
+  expect(buttonsIn(row)).toEqual(['Usage']);
   const create = screen.getByRole('button', { name: 'Create API key' }) as HTMLButtonElement;
   expect(create.disabled).toBe(true);
   // The reason is the server's, shown next to the button and read with it.
@@ -262,11 +261,7 @@ test('an admin is offered everything; a refusal after the page loaded is still t
   renderWithClient(<ApiKeyManager />, server.url);
 
   const row = await screen.findByRole('row', { name: /Team key/ });
-  expect(
-    within(row)
-      .getAllByRole('button')
-      .map((button) => button.textContent),
-  ).toEqual(['Disable', 'Roll', 'Revoke', 'Usage']);
+  expect(buttonsIn(row)).toEqual(['Disable', 'Roll', 'Revoke', 'Usage']);
   const create = screen.getByRole('button', { name: 'Create API key' }) as HTMLButtonElement;
   expect([create.disabled, create.getAttribute('aria-describedby')]).toEqual([false, null]);
   expect(screen.queryByText(/may not/)).toBeNull();

@@ -8,6 +8,7 @@ import { RevealKeyOnce } from './reveal-key-once.js';
 import type { ApiKeyManagerState } from './use-api-key-manager.js';
 import { visuallyHidden } from './visually-hidden.js';
 
+/** @internal */
 export type ApiKeyManagerViewProps<P extends string = string> = Omit<
   ComponentProps<'section'>,
   'children'
@@ -20,7 +21,10 @@ export type ApiKeyManagerViewProps<P extends string = string> = Omit<
   renderUsage?: (apiKey: ApiKey<P>) => ReactNode;
 };
 
-/** The parts composed into one screen over the state of `useApiKeyManager()`. */
+/**
+ * The parts composed into one screen over the state of `useApiKeyManager()`.
+ * @internal
+ */
 export function ApiKeyManagerView<P extends string>({
   manager,
   heading = 'API keys',

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Dialog, type DialogProps } from './dialog.js';
-import { errorMessage } from './error-message.js';
+import { FormError } from './form-error.js';
 import { useSubmission } from './use-submission.js';
 
 export type ConfirmDialogProps = Omit<DialogProps, 'onClose' | 'onSubmit'> & {
@@ -43,11 +43,7 @@ export function ConfirmDialog({
         }}
       >
         {children}
-        {error === null ? null : (
-          <p role="alert" data-slot="form-error">
-            {errorMessage(error)}
-          </p>
-        )}
+        <FormError error={error} />
         <div data-slot="dialog-actions">
           <button
             type="button"

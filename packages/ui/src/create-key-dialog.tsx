@@ -1,19 +1,10 @@
 import type { CreateApiKeyRequest } from '@latchkey/trpc-plugin';
 import { useId, useState } from 'react';
 import { Dialog, type DialogProps } from './dialog.js';
-import { errorMessage } from './error-message.js';
+import { EXPIRIES, ExpiryField } from './expiry-field.js';
+import { FormError } from './form-error.js';
+import { PermissionCheckboxes } from './permission-checkboxes.js';
 import { useSubmission } from './use-submission.js';
-
-const DAY = 24 * 60 * 60 * 1000;
-
-/** When a new key stops working, from now; `null` never. */
-const EXPIRIES: readonly { label: string; ms: number | null }[] = [
-  { label: 'Never', ms: null },
-  { label: 'In 7 days', ms: 7 * DAY },
-  { label: 'In 30 days', ms: 30 * DAY },
-  { label: 'In 90 days', ms: 90 * DAY },
-  { label: 'In 1 year', ms: 365 * DAY },
-];
 
 export type CreateKeyDialogProps<P extends string = string> = Omit<
   DialogProps,
@@ -80,48 +71,9 @@ export function CreateKeyDialog<P extends string>({
             data-autofocus
           />
         </div>
-        {permissions.length === 0 ? null : (
-          <fieldset data-slot="permissions">
-            <legend>Permissions</legend>
-            {permissions.map((permission) => (
-              <label key={permission} data-slot="checkbox">
-                <input
-                  type="checkbox"
-                  name="permissions"
-                  value={permission}
-                  checked={granted.has(permission)}
-                  onChange={(event) => {
-                    const next = new Set(granted);
-                    if (event.target.checked) next.add(permission);
-                    else next.delete(permission);
-                    setGranted(next);
-                  }}
-                />
-                <code>{permission}</code>
-              </label>
-            ))}
-          </fieldset>
-        )}
-        <div data-slot="field">
-          <label htmlFor={`${id}-expiry`}>Expires</label>
-          <select
-            id={`${id}-expiry`}
-            name="expiry"
-            value={expiry}
-            onChange={(event) => setExpiry(Number(event.target.value))}
-          >
-            {EXPIRIES.map((choice, index) => (
-              <option key={choice.label} value={index}>
-                {choice.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        {error === null ? null : (
-          <p role="alert" data-slot="form-error">
-            {errorMessage(error)}
-          </p>
-        )}
+        <PermissionCheckboxes permissions={permissions} granted={granted} onChange={setGranted} />
+        <ExpiryField id={`${id}-expiry`} value={expiry} onChange={setExpiry} />
+        <FormError error={error} />
         <div data-slot="dialog-actions">
           <button type="button" data-slot="button" data-variant="secondary" onClick={cancel}>
             Cancel

@@ -42,6 +42,7 @@ function inertOutside(element: HTMLElement): () => void {
   };
 }
 
+/** @internal */
 export type DialogProps = Omit<ComponentProps<'div'>, 'title'> & {
   /**
    * Called on Escape; the owner decides whether to close. A click outside does nothing, so that a
@@ -58,6 +59,7 @@ export type DialogProps = Omit<ComponentProps<'div'>, 'title'> & {
  * the rest of the page is inert, focus moves in on open (to the child marked `data-autofocus`,
  * else the first control), Tab stays inside, Escape asks to close, and focus returns to the
  * control that opened it.
+ * @internal
  */
 export function Dialog({ onClose, title, description, children, ...props }: DialogProps) {
   const overlayRef = useRef<HTMLDivElement>(null);

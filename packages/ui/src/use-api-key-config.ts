@@ -4,21 +4,20 @@ import type { ApiKeyClientError, ApiKeyRouterHooks } from './types.js';
 
 type Can = Record<ApiKeyUserAction, boolean>;
 
-const ACTIONS: readonly ApiKeyUserAction[] = [
-  'list',
-  'get',
-  'create',
-  'update',
-  'revoke',
-  'roll',
-  'auditLog',
-  'usage',
-];
-const everything = (allowed: boolean): Can =>
-  Object.fromEntries(ACTIONS.map((action) => [action, allowed])) as Can;
-// One object each, so that `can` keeps its identity from render to render.
-const NOTHING = everything(false);
-const EVERYTHING = everything(true);
+// One object each, so that `can` keeps its identity from render to render. The UI takes only types
+// from the plugin, so it cannot import the plugin's list of actions: typed as `Can`, this one
+// fails to compile when the router's actions change.
+const EVERYTHING: Can = {
+  list: true,
+  get: true,
+  create: true,
+  update: true,
+  revoke: true,
+  roll: true,
+  auditLog: true,
+  usage: true,
+};
+const NOTHING = Object.fromEntries(Object.keys(EVERYTHING).map((action) => [action, false])) as Can;
 const NO_REFUSALS: ApiKeyConfig['refusals'] = {};
 const EMPTY: never[] = [];
 

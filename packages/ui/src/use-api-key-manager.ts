@@ -79,6 +79,7 @@ export interface ApiKeyManagerState<P extends string = string> {
 /**
  * The hook behind `createApiKeyUI(…).useApiKeyManager`: the router's queries and mutations, with
  * every mutation invalidating the router's queries so that each mounted view stays current.
+ * @internal
  */
 export function useApiKeyManagerFor<P extends string>(
   router: ApiKeyRouterHooks<P>,

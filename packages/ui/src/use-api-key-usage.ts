@@ -26,6 +26,7 @@ export interface ApiKeyUsageState {
 /**
  * The hook behind `createApiKeyUI(…).useApiKeyUsage`: one key's usage, fetched when the component
  * that calls it mounts, so a chart costs a request only once it is shown.
+ * @internal
  */
 export function useApiKeyUsageFor(
   router: Pick<ApiKeyRouterHooks, 'usage'>,

@@ -5,6 +5,7 @@ import { useRef, useState } from 'react';
  * caller closes the dialog), `error` when it failed. The guard is a ref, set at once: state is
  * only seen on the next render, so two submits in one task (a fast double click, a script) would
  * both pass a state check and create two keys.
+ * @internal
  */
 export function useSubmission() {
   const [pending, setPending] = useState(false);
