@@ -8,7 +8,7 @@ import type { CreateApiKeyInput } from '../api-keys-types.js';
 import { cryptoRandom } from '../base62.js';
 import { AUTH_FAILURE_MESSAGES } from '../http/index.js';
 import { generateKey } from '../key-format.js';
-import { base, setup } from '../test-support/fixtures.js';
+import { base, setup, setupWithKey } from '../test-support/fixtures.js';
 import { createExpressHelpers } from './create-express-helpers.js';
 
 type Permission = (typeof PERMISSIONS)[number];
@@ -49,14 +49,7 @@ const reportErrors: ErrorRequestHandler = (error, _req, res, _next) => {
 async function invoiceApi(
   limits: Pick<CreateApiKeyInput<Permission>, 'rateLimits' | 'remaining'> = {},
 ) {
-  const { apiKeys } = setup();
-  const { key: reader, apiKey } = await apiKeys.create({
-    ...base,
-    name: 'reader',
-    permissions: ['invoices:read'],
-    metadata: { plan: 'pro' },
-    ...limits,
-  });
+  const { apiKeys, key: reader, apiKey } = await setupWithKey(limits);
   const { requireKey, getAuth, hasPermission } = createExpressHelpers(apiKeys);
   const app = express();
   app.use('/api', requireKey());

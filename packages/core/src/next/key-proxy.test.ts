@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApiKeys } from '../api-keys.js';
 import { cryptoRandom } from '../base62.js';
 import { generateKey } from '../key-format.js';
-import { base, setup } from '../test-support/fixtures.js';
+import { base, setup, setupWithKey } from '../test-support/fixtures.js';
 import { createNextHelpers } from './create-next-helpers.js';
 import type { NextContinue } from './key-proxy.js';
 
@@ -29,19 +29,13 @@ function nextStandIn() {
 }
 
 async function withKey() {
-  const { apiKeys } = setup();
-  const { key, apiKey } = await apiKeys.create({
-    ...base,
-    name: 'ci',
-    permissions: ['invoices:read'],
-    metadata: { plan: 'pro' },
-  });
-  return { apiKeys, key, apiKey, latchkey: createNextHelpers(apiKeys) };
+  const made = await setupWithKey();
+  return { ...made, latchkey: createNextHelpers(made.apiKeys) };
 }
 
 describe('proxy: protectedWithKeys', () => {
   it('continues a protected route with a valid key; the route reads consumerId with auth()', async () => {
-    const { key, apiKey, latchkey } = await withKey();
+    const { key, auth: expected, latchkey } = await withKey();
     const { next, routeRequest } = nextStandIn();
     const proxy = latchkey.proxy({ protectedWithKeys: ['/api/v1(.*)'], next });
     const response = await proxy(
@@ -54,13 +48,7 @@ describe('proxy: protectedWithKeys', () => {
     const route = routeRequest('/api/v1/invoices');
     expect(route.headers.get('x-trace')).toBe('abc'); // the other headers reach the route as sent
     const auth = latchkey.auth(route);
-    expect(auth).toMatchObject({
-      consumerId: 'team_1',
-      keyId: apiKey.id,
-      ownerId: 'user_1',
-      permissions: ['invoices:read'],
-      metadata: { plan: 'pro' },
-    });
+    expect(auth).toMatchObject(expected);
     expect(auth.has({ permission: 'invoices:read' })).toBe(true);
     expect(latchkey.auth(route.headers).consumerId).toBe('team_1'); // a server component's headers()
   });

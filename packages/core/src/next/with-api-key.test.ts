@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { base, setup } from '../test-support/fixtures.js';
+import { base, setup, setupWithKey } from '../test-support/fixtures.js';
 import { createNextHelpers } from './create-next-helpers.js';
 
 const url = 'https://app.example.com/api/webhooks/7';
 
 async function withKey() {
-  const { apiKeys } = setup();
-  const { key } = await apiKeys.create({ ...base, name: 'hook', permissions: ['invoices:read'] });
+  const { apiKeys, key } = await setupWithKey();
   return { key, latchkey: createNextHelpers(apiKeys) };
 }
 

@@ -5,23 +5,14 @@ import { createApiKeys } from '../api-keys.js';
 import { cryptoRandom } from '../base62.js';
 import { AUTH_FAILURE_MESSAGES } from '../http/index.js';
 import { generateKey } from '../key-format.js';
-import { base, setup } from '../test-support/fixtures.js';
+import { base, setup, setupWithKey } from '../test-support/fixtures.js';
 import { authenticateRequest, type KeyVerifier } from './authenticate-request.js';
 
 type Permission = (typeof PERMISSIONS)[number];
 
 const url = 'https://api.example.com/v1/invoices';
 
-async function withKey(permissions: Permission[] = ['invoices:read']) {
-  const { apiKeys } = setup();
-  const { key, apiKey } = await apiKeys.create({
-    ...base,
-    name: 'billing sync',
-    permissions,
-    metadata: { plan: 'pro' },
-  });
-  return { apiKeys, key, apiKey };
-}
+const withKey = (permissions: Permission[] = ['invoices:read']) => setupWithKey({ permissions });
 
 /** A libsql URL nothing listens on: every storage call fails for real. */
 async function unreachableUrl(): Promise<string> {
@@ -41,7 +32,7 @@ async function errorBody(response: Response | null) {
 
 describe('authenticateRequest', () => {
   it('authenticates a Request: toAuth() gives the consumer, toResponse() is null', async () => {
-    const { apiKeys, key, apiKey } = await withKey(['invoices:read']);
+    const { apiKeys, key, auth: expected } = await withKey(['invoices:read']);
     const state = await authenticateRequest(
       apiKeys,
       new Request(url, { headers: { authorization: `bearer   ${key}` } }),
@@ -50,13 +41,7 @@ describe('authenticateRequest', () => {
     expect(state.isAuthenticated).toBe(true);
     expect(state.toResponse()).toBeNull();
     const auth = state.toAuth();
-    expect(auth).toMatchObject({
-      consumerId: 'team_1',
-      keyId: apiKey.id,
-      ownerId: 'user_1',
-      permissions: ['invoices:read'],
-      metadata: { plan: 'pro' },
-    });
+    expect(auth).toMatchObject(expected);
     expect(auth.has({ permission: 'invoices:read' })).toBe(true);
     expect(auth.has({ permission: 'invoices:write' })).toBe(false);
   });

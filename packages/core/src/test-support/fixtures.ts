@@ -1,7 +1,13 @@
-import { afterThisTest, manualClock, PERMISSIONS, tempDatabase } from '@latchkey/test-support';
+import {
+  afterThisTest,
+  manualClock,
+  PERMISSIONS,
+  type Permission,
+  tempDatabase,
+} from '@latchkey/test-support';
 import { onTestFinished } from 'vitest';
 import { createApiKeys } from '../api-keys.js';
-import type { ApiKeysOptions } from '../api-keys-types.js';
+import type { ApiKeysOptions, CreateApiKeyInput } from '../api-keys-types.js';
 
 export { countCalls } from './count-calls.js';
 
@@ -31,3 +37,22 @@ export function setup(options: Omit<ApiKeysOptions<typeof PERMISSIONS>, 'permiss
 }
 
 export const base = { consumerId: 'team_1', ownerId: 'user_1' } as const;
+
+/**
+ * `setup()` and one key of `base`'s consumer: `invoices:read` and `{ plan: 'pro' }` metadata
+ * unless `input` says otherwise. `auth` is what the key's auth object holds.
+ */
+export async function setupWithKey(input: Partial<CreateApiKeyInput<Permission>> = {}) {
+  const { apiKeys, clock } = setup();
+  const made = {
+    ...base,
+    name: 'reader',
+    permissions: ['invoices:read'] as Permission[],
+    metadata: { plan: 'pro' },
+    ...input,
+  };
+  const { key, apiKey } = await apiKeys.create(made);
+  const { consumerId, ownerId, permissions, metadata } = made;
+  const auth = { consumerId, keyId: apiKey.id, ownerId, permissions, metadata };
+  return { apiKeys, clock, key, apiKey, auth };
+}
