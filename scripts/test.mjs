@@ -1,5 +1,5 @@
 // `pnpm test`: every suite the project has, in order, then one line with the totals.
-// A check that is not a test runner (lint, typecheck, pack smoke) counts as one test.
+// A check that is not a test runner (lint, typecheck, import cycles, pack smoke) counts as one test.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
@@ -37,6 +37,7 @@ function vitestCounts(file) {
 
 step('lint', 'pnpm', ['exec', 'biome', 'ci', '--colors=off', '.']);
 step('typecheck', 'pnpm', ['typecheck']);
+step('import cycles', 'node', ['scripts/import-cycles.mjs']);
 // The unit and integration tests run on every Node.js line we support: the one running this
 // script, and the others from the `node` npm package (its binaries come from the npm registry),
 // so that a break on a line users deploy shows here and not in their logs.
