@@ -8,7 +8,7 @@ import { cryptoRandom } from '../src/base62.js';
 import { createKeyHasher } from '../src/hash/node.js';
 import { newKeyId } from '../src/ids.js';
 import { displayParts, generateKey } from '../src/key-format.js';
-import { migrate } from '../src/storage/migrate.js';
+import { migrate } from '../src/store/sqlite/migrate.js';
 
 const folder = fileURLToPath(new URL('../.bench-data/', import.meta.url));
 const SAMPLE_SIZE = 2000;

@@ -18,9 +18,8 @@ import {
   secretSchema,
   verifiedPrefixes,
 } from './parse-options.js';
-import type { RateLimit } from './schema.js';
-import type { KeyStore } from './storage/store.js';
 import { createStorageLifecycle, type StorageLifecycle } from './storage-lifecycle.js';
+import type { KeyStore, RateLimit } from './store/key-store.js';
 import { UsageRecorder } from './usage-recorder.js';
 import { rateLimitsSchema } from './validation.js';
 import type { CachedKey } from './verify/cached-key.js';

@@ -6,9 +6,8 @@ import type {
   ApiKeyRequestState,
   AuthenticateRequestOptions,
 } from './request/authenticate-request.js';
-import type { RateLimit } from './schema.js';
-import type { DatabaseOption } from './storage/drizzle-store.js';
-import type { KeyStore } from './storage/store.js';
+import type { KeyStore, RateLimit } from './store/key-store.js';
+import type { DatabaseOption } from './store/sqlite/store.js';
 import type {
   ApiKey,
   AuditEvent,

@@ -1,4 +1,4 @@
-import type { RowCursor } from './storage/store.js';
+import type { RowCursor } from './store/key-store.js';
 import { invalidInput } from './validation.js';
 
 const CURSOR_SHAPE = /^(\d{1,16}):([a-z]{3}_[0-9A-Za-z]{1,64})$/;

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 
 const src = fileURLToPath(new URL('.', import.meta.url));
 // The only modules allowed to use Node built-ins: picked by the `node` export condition.
-const NODE_ONLY = new Set(['hash/node.ts', 'storage/file-database.node.ts']);
+const NODE_ONLY = new Set(['hash/node.ts', 'store/sqlite/file-database.node.ts']);
 // An import (or re-export, or dynamic import) of a Node built-in, with or without `node:`, or a
 // use of Node's `Buffer`.
 const NODE_BUILTIN =

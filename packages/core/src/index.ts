@@ -49,21 +49,28 @@ export type {
   AuthenticatedKeyAuth,
   UnauthenticatedKeyAuth,
 } from './request/key-auth.js';
-export type { ApiKeyRow, AuditEventRow, RateLimit, UsageRow } from './schema.js';
-export { createDrizzleStore, type DatabaseOption } from './storage/drizzle-store.js';
-export { type Migration, migrate } from './storage/migrate.js';
 export type {
+  ApiKeyRow,
+  AuditEventRow,
   KeyChanges,
   KeyFilter,
   KeyRef,
   KeyStore,
+  RateLimit,
   RevokeManyFilter,
   RowCursor,
   SpendRefusal,
   SpendResult,
   UsageBatch,
+  UsageRow,
   VerifiableKeyRow,
-} from './storage/store.js';
+} from './store/key-store.js';
+export { type Migration, migrate } from './store/sqlite/migrate.js';
+export {
+  createDrizzleStore,
+  createSqliteStore,
+  type DatabaseOption,
+} from './store/sqlite/store.js';
 export type {
   ApiKey,
   ApiKeyStatus,

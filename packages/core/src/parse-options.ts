@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ApiKeysOptions } from './api-keys-types.js';
 import { assertPrefix } from './key-format.js';
-import { createDrizzleStore } from './storage/drizzle-store.js';
-import type { KeyStore } from './storage/store.js';
+import type { KeyStore } from './store/key-store.js';
+import { createDrizzleStore } from './store/sqlite/store.js';
 import { describeIssues } from './validation.js';
 
 // The options' bounds: a timer beyond ~24.8 days overflows to 1 ms, and a negative TTL or size

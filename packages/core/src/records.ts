@@ -1,4 +1,4 @@
-import type { ApiKeyRow, AuditEventRow } from './schema.js';
+import type { ApiKeyRow, AuditEventRow } from './store/key-store.js';
 import type { ApiKey, ApiKeyStatus, AuditEvent } from './types.js';
 
 /** Where a key stands at `now`, in the order verification checks it. */

@@ -1,6 +1,6 @@
 import { DrizzleQueryError } from 'drizzle-orm';
 import { isLatchkeyError, LatchkeyError } from './errors.js';
-import type { KeyStore } from './storage/store.js';
+import type { KeyStore } from './store/key-store.js';
 
 /**
  * An instance's hold on its store: opened once, on first use or `ready()`; every storage call

@@ -1,5 +1,5 @@
 import type { JsonObject } from './json.js';
-import type { AuditAction, RateLimit } from './schema.js';
+import type { AuditAction, RateLimit } from './store/key-store.js';
 
 /** Where a key stands now. Derived from the record and the clock, never stored. */
 export type ApiKeyStatus = 'active' | 'disabled' | 'expired' | 'revoked';

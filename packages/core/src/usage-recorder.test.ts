@@ -1,7 +1,7 @@
 import { createClient } from '@libsql/client';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { createDrizzleStore } from './storage/drizzle-store.js';
-import type { UsageBatch } from './storage/store.js';
+import type { UsageBatch } from './store/key-store.js';
+import { createDrizzleStore } from './store/sqlite/store.js';
 import { base, setup, testDatabase } from './test-support/fixtures.js';
 
 describe('the usage recorder', () => {

@@ -1,4 +1,4 @@
-import type { KeyStore, UsageBatch } from './storage/store.js';
+import type { KeyStore, UsageBatch } from './store/key-store.js';
 import { DAY_MS, utcDay } from './time.js';
 import type { VerifyCode } from './types.js';
 

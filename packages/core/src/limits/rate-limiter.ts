@@ -1,4 +1,4 @@
-import type { RateLimit } from '../schema.js';
+import type { RateLimit } from '../store/key-store.js';
 import type { RateLimitState } from '../types.js';
 
 /** A rate limiter's answer to a spend: admitted with the window's state, or refused and why. */

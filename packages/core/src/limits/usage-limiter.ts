@@ -1,4 +1,4 @@
-import type { SpendResult } from '../storage/store.js';
+import type { SpendResult } from '../store/key-store.js';
 
 /**
  * The contract the verifier spends a key's `remaining` uses through. Spent exactly across every

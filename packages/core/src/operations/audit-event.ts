@@ -1,7 +1,7 @@
 import type { RandomSource } from '../base62.js';
 import { newEventId } from '../ids.js';
 import type { JsonObject } from '../json.js';
-import type { ApiKeyRow, AuditEventRow } from '../schema.js';
+import type { ApiKeyRow, AuditEventRow } from '../store/key-store.js';
 
 /** An audit event of a change to a key, written with the change. */
 export function auditEvent(

@@ -1,7 +1,7 @@
 import type { ApiKeysContext } from '../api-keys-context.js';
 import type { ScopeOptions } from '../api-keys-types.js';
 import { LatchkeyError } from '../errors.js';
-import type { ApiKeyRow } from '../schema.js';
+import type { ApiKeyRow } from '../store/key-store.js';
 
 /** Whether the key belongs to the scope's consumer; any key is in an empty scope. */
 export function inScope(row: ApiKeyRow, scope: ScopeOptions): boolean {

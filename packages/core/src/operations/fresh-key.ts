@@ -2,7 +2,7 @@ import type { ApiKeysContext } from '../api-keys-context.js';
 import { LatchkeyError } from '../errors.js';
 import { newKeyId } from '../ids.js';
 import { displayParts, generateKey } from '../key-format.js';
-import type { ApiKeyRow } from '../schema.js';
+import type { ApiKeyRow } from '../store/key-store.js';
 
 const MAX_CREATE_ATTEMPTS = 3;
 

@@ -1,4 +1,4 @@
-import type { ApiKeyRow, RateLimit } from '../schema.js';
+import type { ApiKeyRow, RateLimit } from '../store/key-store.js';
 import type { Refill } from '../types.js';
 
 /**

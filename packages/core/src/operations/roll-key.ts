@@ -2,7 +2,7 @@ import type { ApiKeysContext } from '../api-keys-context.js';
 import type { RollApiKeyInput } from '../api-keys-types.js';
 import { LatchkeyError } from '../errors.js';
 import { toApiKey } from '../records.js';
-import type { ApiKeyRow } from '../schema.js';
+import type { ApiKeyRow } from '../store/key-store.js';
 import type { RolledApiKey } from '../types.js';
 import { parseInput } from '../validation.js';
 import { auditEvent } from './audit-event.js';

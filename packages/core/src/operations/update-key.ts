@@ -2,7 +2,7 @@ import type { ApiKeysContext } from '../api-keys-context.js';
 import type { UpdateApiKeyInput } from '../api-keys-types.js';
 import { LatchkeyError } from '../errors.js';
 import { toApiKey } from '../records.js';
-import type { KeyChanges } from '../storage/store.js';
+import type { KeyChanges } from '../store/key-store.js';
 import type { ApiKey } from '../types.js';
 import { invalidInput, parseInput } from '../validation.js';
 import { auditEvent } from './audit-event.js';

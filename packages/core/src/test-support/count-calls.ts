@@ -1,4 +1,4 @@
-import type { KeyStore } from '../storage/store.js';
+import type { KeyStore } from '../store/key-store.js';
 
 /** Wraps a store and counts calls per method, to prove what the hot path touches. */
 export function countCalls(store: KeyStore): { store: KeyStore; calls: Map<string, number> } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RateLimitDecision, RateLimiter } from '../limits/rate-limiter.js';
-import type { RateLimit } from '../schema.js';
+import type { RateLimit } from '../store/key-store.js';
 
 /** Makes a fresh, empty limiter for one test; `maxSubjects` is the most subjects it counts at once. */
 export type MakeRateLimiter = (options: { maxSubjects: number }) => RateLimiter;

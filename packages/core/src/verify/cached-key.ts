@@ -1,6 +1,5 @@
-import type { RateLimit } from '../schema.js';
-import { assertVerifiableRow } from '../storage/row-shape.js';
-import type { VerifiableKeyRow } from '../storage/store.js';
+import type { RateLimit, VerifiableKeyRow } from '../store/key-store.js';
+import { assertVerifiableRow } from '../store/row-shape.js';
 import type { VerifiedKey } from '../types.js';
 
 /** A limit as a key has it, with the counter (subject) its calls spend from. */

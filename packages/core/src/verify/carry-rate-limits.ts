@@ -1,4 +1,4 @@
-import type { VerifiableKeyRow } from '../storage/store.js';
+import type { VerifiableKeyRow } from '../store/key-store.js';
 import { effectiveRateLimits } from './cached-key.js';
 import type { VerifierContext } from './context.js';
 

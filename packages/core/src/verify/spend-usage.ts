@@ -1,4 +1,4 @@
-import type { SpendRefusal, SpendResult } from '../storage/store.js';
+import type { SpendRefusal, SpendResult } from '../store/key-store.js';
 import type { RejectedKey, VerifyResult } from '../types.js';
 import { accept, NOT_FOUND, type Pass, reject } from './answers.js';
 import type { CachedKey } from './cached-key.js';

@@ -1,4 +1,4 @@
-import type { VerifiableKeyRow } from '../storage/store.js';
+import type { VerifiableKeyRow } from '../store/key-store.js';
 import type { VerifiedKey, VerifyOptions, VerifyResult } from '../types.js';
 import { carryRateLimits } from './carry-rate-limits.js';
 import type { VerifierContext, VerifierDependencies } from './context.js';

@@ -1,4 +1,4 @@
-import type { RateLimit } from '../../schema.js';
+import type { RateLimit } from '../../store/key-store.js';
 import type { RateLimitDecision, RateLimiter } from '../rate-limiter.js';
 
 interface Window {

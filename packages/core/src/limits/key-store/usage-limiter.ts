@@ -1,4 +1,4 @@
-import type { KeyStore } from '../../storage/store.js';
+import type { KeyStore } from '../../store/key-store.js';
 import type { UsageLimiter } from '../usage-limiter.js';
 
 /**

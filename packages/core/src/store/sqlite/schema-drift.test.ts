@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../../../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'latchkey-drift-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -13,13 +13,13 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 // create. drizzle-kit, run against a copy of the committed migrations, must find nothing to add.
 it('the committed migrations match the drizzle schema', () => {
   const out = join(work, 'drizzle');
-  cpSync(join(root, 'packages/core/drizzle'), out, { recursive: true });
+  cpSync(join(root, 'packages/core/src/store/sqlite/drizzle'), out, { recursive: true });
   const config = join(work, 'drizzle.config.mjs');
   writeFileSync(
     config,
     `export default ${JSON.stringify({
       dialect: 'sqlite',
-      schema: join(root, 'packages/core/src/schema.ts'),
+      schema: join(root, 'packages/core/src/store/sqlite/schema.ts'),
       out: './drizzle', // drizzle-kit reads `out` relative to its working directory, always
     })};`,
   );

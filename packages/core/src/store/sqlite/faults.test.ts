@@ -5,9 +5,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createClient } from '@libsql/client';
 import { describe, expect, it } from 'vitest';
-import { createApiKeys } from '../api-keys.js';
-import { MIGRATIONS } from '../migrations.generated.js';
-import { base, testDatabase } from '../test-support/fixtures.js';
+import { createApiKeys } from '../../api-keys.js';
+import { base, testDatabase } from '../../test-support/fixtures.js';
+import { MIGRATIONS } from './migrations.generated.js';
 
 /** Runs `script` (an ES module, argv after the script's own) in a child Node.js with tsx. */
 function runScript(
@@ -27,7 +27,10 @@ function runScript(
         ...args,
       ],
       // The package's folder, where the script's bare imports (`@libsql/client`) resolve.
-      { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     let stdout = '';
     let stderr = '';
@@ -45,7 +48,7 @@ function runScript(
 describe('a database file that goes bad under a running process', () => {
   it('truncated while open: a cold verify answers STORAGE_UNAVAILABLE, the process lives', async () => {
     const database = testDatabase();
-    const apiKeysModule = new URL('../api-keys.ts', import.meta.url).href;
+    const apiKeysModule = new URL('../../api-keys.ts', import.meta.url).href;
     // Two keys whose rows fill a page each, so that the second one's page has not been read when
     // the file is cut; the first verify reads the file itself once the WAL is checkpointed.
     const script = `

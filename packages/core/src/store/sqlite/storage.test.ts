@@ -5,15 +5,15 @@ import { PERMISSIONS } from '@latchkey/test-support';
 import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { describe, expect, it, vi } from 'vitest';
-import { readMigrations } from '../../../../scripts/embed-migrations.mjs';
-import { createApiKeys } from '../api-keys.js';
-import { createKeyHasher } from '../hash/node.js';
-import { generateKey } from '../key-format.js';
-import { MIGRATIONS } from '../migrations.generated.js';
-import { apiKeysTable } from '../schema.js';
-import { base, testDatabase } from '../test-support/fixtures.js';
-import { createDrizzleStore } from './drizzle-store.js';
+import { readMigrations } from '../../../../../scripts/embed-migrations.mjs';
+import { createApiKeys } from '../../api-keys.js';
+import { createKeyHasher } from '../../hash/node.js';
+import { generateKey } from '../../key-format.js';
+import { base, testDatabase } from '../../test-support/fixtures.js';
 import { migrate } from './migrate.js';
+import { MIGRATIONS } from './migrations.generated.js';
+import { apiKeysTable } from './schema.js';
+import { createDrizzleStore } from './store.js';
 
 describe('the embedded default', () => {
   it('creates the folder and the file, migrates, and reopens an existing file', async () => {
@@ -113,7 +113,7 @@ describe('the embedded default', () => {
   });
 
   it('ships the SQL that drizzle-kit generated from the schema', () => {
-    const folder = new URL('../../drizzle/', import.meta.url).pathname;
+    const folder = new URL('./drizzle/', import.meta.url).pathname;
     expect(MIGRATIONS).toEqual(readMigrations(folder));
     expect(MIGRATIONS.length).toBeGreaterThan(0);
   });

@@ -1,5 +1,5 @@
 import type { Client } from '@libsql/client';
-import { MIGRATIONS } from '../migrations.generated.js';
+import { MIGRATIONS } from './migrations.generated.js';
 
 export interface Migration {
   /** drizzle-kit's name for it, e.g. `0000_init`; applied in order, once. */

@@ -1,5 +1,5 @@
+import type { VerifiableKeyRow } from '../key-store.js';
 import { budgetColumn, KEY_WITH_BUDGET, PERMISSIONS_WITH_BUDGET } from './budget.js';
-import type { VerifiableKeyRow } from './store.js';
 
 /** Looks a key up by hash, synchronously; `undefined` when there is no such key. */
 export type NativeKeyReader = {

@@ -17,7 +17,8 @@ import {
 import { alias, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { releaseClosedConnections } from '#file-database';
 import { type NativeKeyReader, openNativeKeyReader } from '#native-reader';
-import { type ApiKeyRow, apiKeysTable, auditEventsTable, usageTable } from '../schema.js';
+import { groupCommit } from '../group-commit.js';
+import type { ApiKeyRow, KeyFilter, KeyStore, RevokeManyFilter, RowCursor } from '../key-store.js';
 import { budgetColumn, PERMISSIONS_WITH_BUDGET } from './budget.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, isBusy, retryWhileBusy } from './busy.js';
 import {
@@ -25,10 +26,9 @@ import {
   type DatabaseOption,
   type LibSQLDrizzle,
 } from './database-option.js';
-import { groupCommit } from './group-commit.js';
 import { migrate } from './migrate.js';
 import { type OpenedDatabase, openDatabase } from './open-database.js';
-import type { KeyFilter, KeyStore, RevokeManyFilter, RowCursor } from './store.js';
+import { apiKeysTable, auditEventsTable, usageTable } from './schema.js';
 
 export type { DatabaseOption, LibSQLDrizzle };
 
@@ -37,7 +37,7 @@ const events = auditEventsTable;
 const usage = usageTable;
 
 /** The `KeyStore` on drizzle-orm over libsql. Opens and migrates the database on `init`. */
-export function createDrizzleStore(database: DatabaseOption): KeyStore {
+export function createSqliteStore(database: DatabaseOption): KeyStore {
   if ('url' in database) assertDatabaseOption(database);
   let opened: OpenedDatabase | undefined;
   let db: LibSQLDrizzle | undefined;
@@ -347,6 +347,9 @@ export function createDrizzleStore(database: DatabaseOption): KeyStore {
     },
   };
 }
+
+/** `createSqliteStore` by its earlier name, which stays public. */
+export const createDrizzleStore: (database: DatabaseOption) => KeyStore = createSqliteStore;
 
 const LOCKED = Symbol('locked');
 

@@ -1,4 +1,89 @@
-import type { ApiKeyRow, AuditEventRow, UsageRow } from '../schema.js';
+import type { JsonObject } from '../json.js';
+
+// The storage contract Latchkey runs on, in the words of no engine: each engine (`sqlite/`, and
+// any other) implements `KeyStore` in a folder of its own, and its tables' rows must read as the
+// row types here (a type test beside each schema keeps the two from drifting apart).
+
+/**
+ * A rate limit: at most `limit` units (a verification spends its `cost`, default 1) per fixed
+ * window of `windowMs`. `per: 'consumer'` shares one budget between all keys of the consumer.
+ */
+export interface RateLimit {
+  /** Default `"default"`, the limit a verification spends unless it names another. */
+  name: string;
+  limit: number;
+  windowMs: number;
+  /** Default `'key'`. */
+  per: 'key' | 'consumer';
+}
+
+export type AuditAction = 'created' | 'updated' | 'revoked' | 'rolled';
+
+/**
+ * A stored key. Times are epoch milliseconds. No field holds anything from which the key can be
+ * rebuilt.
+ */
+export interface ApiKeyRow {
+  id: string;
+  /** SHA-256 (or HMAC-SHA-256) of the whole key, hex; unique. */
+  hash: string;
+  /** The prefix and first body characters, e.g. `acme_3mQx`, for display. */
+  start: string;
+  last4: string;
+  name: string;
+  consumerId: string;
+  ownerId: string;
+  permissions: string[];
+  metadata: JsonObject;
+  enabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  revokedReason: string | null;
+  lastUsedAt: number | null;
+  /** The key this one replaced when it was made by `roll`. */
+  rolledFromId: string | null;
+  /** The key that replaced this one when it was rolled. */
+  replacedById: string | null;
+  /**
+   * The key whose rate limits and `remaining` this one has once rolled: the newest key of its
+   * rolls (moved on by each later roll), so that keys in a grace period share one budget. Null:
+   * its own.
+   */
+  budgetKeyId: string | null;
+  /** Named rate limits of this key; limits of the same name in the options apply otherwise. */
+  rateLimits: RateLimit[];
+  /** Uses left, or null for unlimited. Spent by one guarded write, so exact across processes. */
+  remaining: number | null;
+  /** When set, `remaining` is reset to `refillAmount` every `refillIntervalMs`. */
+  refillAmount: number | null;
+  refillIntervalMs: number | null;
+  /** Start of the current refill interval. */
+  lastRefillAt: number | null;
+}
+
+/** A change to a key, kept as the audit trail (it outlives the key when that is purged). */
+export interface AuditEventRow {
+  id: string;
+  keyId: string;
+  consumerId: string;
+  /** Who made the change: a user id of the host app, or null for the system. */
+  actorId: string | null;
+  action: AuditAction;
+  at: number;
+  details: JsonObject;
+}
+
+/** Verifications of one key on one UTC day with one outcome, counted in memory and flushed. */
+export interface UsageRow {
+  keyId: string;
+  consumerId: string;
+  /** UTC day, `YYYY-MM-DD`. */
+  day: string;
+  code: string;
+  count: number;
+}
 
 /** A position in a newest-first listing: the last row of the previous page. */
 export interface RowCursor {

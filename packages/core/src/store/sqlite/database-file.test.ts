@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readlinkSync, renameSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createApiKeys } from '../api-keys.js';
-import { generateKey } from '../key-format.js';
-import { base, testDatabase } from '../test-support/fixtures.js';
+import { createApiKeys } from '../../api-keys.js';
+import { generateKey } from '../../key-format.js';
+import { base, testDatabase } from '../../test-support/fixtures.js';
 
 const unknownKey = () => generateKey('lk', (bytes) => crypto.getRandomValues(bytes));
 

@@ -1,4 +1,4 @@
-import type { VerifiableKeyRow } from './store.js';
+import type { VerifiableKeyRow } from './key-store.js';
 
 /**
  * Throws unless a stored key reads as verification needs it. Storage holds what any program wrote

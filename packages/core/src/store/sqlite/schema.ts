@@ -6,10 +6,15 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
-import type { JsonObject } from './json.js';
+import type { JsonObject } from '../../json.js';
+import type { AuditAction, RateLimit } from '../key-store.js';
+
+// The row types are the store contract's own (`../key-store.ts`); these tables must read as them,
+// which `schema.test-d.ts` checks. Re-exported for the host's typed queries of these tables.
+export type { ApiKeyRow, AuditAction, AuditEventRow, RateLimit, UsageRow } from '../key-store.js';
 
 /**
- * Latchkey's tables, for typed queries of the host's own. `createApiKeys` creates and migrates
+ * Latchkey's tables on SQLite (libsql), for typed queries of the host's own. `createApiKeys` creates and migrates
  * them itself: they stay out of the host's drizzle-kit migrations.
  * Times are epoch milliseconds. No column holds anything from which a key can be rebuilt.
  */
@@ -93,22 +98,3 @@ export const usageTable = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.keyId, t.day, t.code] })],
 );
-
-/**
- * A rate limit: at most `limit` units (a verification spends its `cost`, default 1) per fixed
- * window of `windowMs`. `per: 'consumer'` shares one budget between all keys of the consumer.
- */
-export interface RateLimit {
-  /** Default `"default"`, the limit a verification spends unless it names another. */
-  name: string;
-  limit: number;
-  windowMs: number;
-  /** Default `'key'`. */
-  per: 'key' | 'consumer';
-}
-
-export type AuditAction = 'created' | 'updated' | 'revoked' | 'rolled';
-
-export type ApiKeyRow = typeof apiKeysTable.$inferSelect;
-export type AuditEventRow = typeof auditEventsTable.$inferSelect;
-export type UsageRow = typeof usageTable.$inferSelect;

@@ -1,10 +1,10 @@
 import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { describe, expect, it } from 'vitest';
-import { createApiKeys } from '../api-keys.js';
-import type { ApiKeys } from '../api-keys-types.js';
-import { base, testDatabase } from '../test-support/fixtures.js';
-import { holdLockInAnotherProcess } from '../test-support/hold-lock.js';
+import { createApiKeys } from '../../api-keys.js';
+import type { ApiKeys } from '../../api-keys-types.js';
+import { base, testDatabase } from '../../test-support/fixtures.js';
+import { holdLockInAnotherProcess } from '../../test-support/hold-lock.js';
 
 // Bounds that hold on a loaded 2-core machine: blocked, the process answers after the lock's
 // whole timeout (5 s by default), not a few milliseconds late.
