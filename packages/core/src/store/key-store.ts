@@ -165,7 +165,8 @@ export interface RevokeManyFilter {
 /**
  * The narrow storage interface Latchkey runs on. Every method either does what it says or throws
  * (any storage fault); `createApiKeys` turns faults into `STORAGE_UNAVAILABLE`. Writes that change a
- * key also write its audit event, atomically: both happen or neither.
+ * key also write its audit event, atomically: both happen or neither. Every engine runs the same
+ * suite of these promises: `keyStoreContract` in core's `src/test-support/store-contract.ts`.
  */
 export interface KeyStore {
   /** Creates or migrates what the store needs. Called once, lazily, before first use. */
@@ -257,5 +258,9 @@ export interface KeyStore {
     limit: number,
     after?: RowCursor,
   ): Promise<AuditEventRow[]>;
+  /**
+   * Lets the writes under way finish (a spend gets its answer), then closes what the store opened,
+   * never a client the host gave it. After it, every call but `init` throws.
+   */
   close(): Promise<void>;
 }
