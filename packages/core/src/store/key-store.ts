@@ -1,8 +1,8 @@
 import type { JsonObject } from '../json.js';
 
-// The storage contract Latchkey runs on, in the words of no engine: each engine (`sqlite/`, and
-// any other) implements `KeyStore` in a folder of its own, and its tables' rows must read as the
-// row types here (a type test beside each schema keeps the two from drifting apart).
+// The storage contract Latchkey runs on, in the words of no engine: each engine implements
+// `KeyStore` in a folder of its own beside this file, and its tables' rows must read as the row
+// types here (a type test beside each engine's schema keeps the two from drifting apart).
 
 /**
  * A rate limit: at most `limit` units (a verification spends its `cost`, default 1) per fixed

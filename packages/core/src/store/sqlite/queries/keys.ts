@@ -1,0 +1,132 @@
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import type { NativeKeyReader } from '#native-reader';
+import type {
+  ApiKeyRow,
+  AuditEventRow,
+  KeyChanges,
+  KeyFilter,
+  RowCursor,
+  VerifiableKeyRow,
+} from '../../key-store.js';
+import { isBusy, retryWhileBusy } from '../busy.js';
+import type { SqliteContext } from '../context.js';
+import type { LibSQLDrizzle } from '../database-option.js';
+import { auditEventsTable as events, apiKeysTable as keys } from '../schema.js';
+import { b, k, recordColumns, selectRecord, withBudget } from './records.js';
+import { before, insertIf, insertIfChanged, isUniqueViolation, unrevoked } from './statements.js';
+
+/** The verification read: one indexed lookup by hash, through the budget key once rolled. */
+export async function findByHash(
+  context: SqliteContext,
+  hash: string,
+): Promise<VerifiableKeyRow | undefined> {
+  const { reader, findByHashQuery } = context;
+  let row =
+    reader === undefined ? await findByHashQuery?.get({ hash }) : readNatively(reader, hash);
+  if (row === LOCKED) {
+    row = await retryWhileBusy(
+      () => (reader as NativeKeyReader).findByHash(hash),
+      context.busyTimeoutMs,
+    );
+  }
+  // A key that reads as absent is absent from the database opened, not from one put in its place.
+  if (row === undefined) context.assertSameFile();
+  return row;
+}
+
+const LOCKED = Symbol('locked');
+
+/**
+ * The native read, at once; `LOCKED` when it found the database locked, to be tried again on
+ * timers. A read in WAL mode does not wait for writers, but another connection recovering the WAL
+ * after a crash holds readers off, and that wait must not block the process.
+ */
+function readNatively(reader: NativeKeyReader, hash: string) {
+  try {
+    return reader.findByHash(hash);
+  } catch (error) {
+    if (isBusy(error)) return LOCKED;
+    throw error;
+  }
+}
+
+/** `findByHash` through drizzle, for a database without the native read. */
+export function prepareFindByHash(db: LibSQLDrizzle) {
+  return db
+    .select({
+      id: k.id,
+      consumerId: k.consumerId,
+      ownerId: k.ownerId,
+      name: k.name,
+      permissions: recordColumns.permissions,
+      metadata: recordColumns.metadata,
+      enabled: k.enabled,
+      expiresAt: k.expiresAt,
+      revokedAt: k.revokedAt,
+      rateLimits: recordColumns.rateLimits,
+      remaining: recordColumns.remaining,
+      budgetKeyId: k.budgetKeyId,
+    })
+    .from(k)
+    .leftJoin(b, withBudget)
+    .where(eq(k.hash, sql.placeholder('hash')))
+    .limit(1)
+    .prepare();
+}
+
+export async function findById(context: SqliteContext, id: string): Promise<ApiKeyRow | undefined> {
+  const row = await selectRecord(context.db).where(eq(k.id, id)).get();
+  if (row === undefined) context.assertSameFile();
+  return row;
+}
+
+export async function listKeys(
+  { db }: SqliteContext,
+  consumerId: string,
+  limit: number,
+  after?: RowCursor,
+): Promise<ApiKeyRow[]> {
+  return selectRecord(db)
+    .where(and(eq(k.consumerId, consumerId), before(k.createdAt, k.id, after)))
+    .orderBy(desc(k.createdAt), desc(k.id))
+    .limit(limit);
+}
+
+export async function insertKey(
+  { db }: SqliteContext,
+  row: ApiKeyRow,
+  event: AuditEventRow,
+  limit?: { maxLive: number; now: number },
+): Promise<'inserted' | 'taken' | 'limit-reached'> {
+  try {
+    const [inserted] = await db.batch([
+      insertIf(db, keys, row, limit === undefined ? sql`1` : underLimit(row.consumerId, limit)),
+      insertIfChanged(db, events, event),
+    ]);
+    return inserted.rowsAffected === 1 ? 'inserted' : 'limit-reached';
+  } catch (error) {
+    if (isUniqueViolation(error)) return 'taken';
+    throw error;
+  }
+}
+
+/** Whether `consumerId` has fewer than `maxLive` keys neither revoked nor expired at `now`. */
+function underLimit(consumerId: string, { maxLive, now }: { maxLive: number; now: number }): SQL {
+  return sql`(select count(*) from ${keys} live where live.consumer_id = ${consumerId}
+    and live.revoked_at is null and (live.expires_at is null or live.expires_at > ${now})) < ${maxLive}`;
+}
+
+export async function updateKey(
+  { db }: SqliteContext,
+  id: string,
+  filter: KeyFilter,
+  changes: KeyChanges,
+  event: AuditEventRow,
+): Promise<ApiKeyRow | undefined> {
+  const [updated, , [record]] = await db.batch([
+    db.update(keys).set(changes).where(unrevoked(id, filter)).returning({ id: keys.id }),
+    insertIfChanged(db, events, event),
+    selectRecord(db).where(eq(k.id, id)),
+  ]);
+  return updated.length === 1 ? record : undefined;
+}
