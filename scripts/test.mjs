@@ -38,6 +38,7 @@ function vitestCounts(file) {
 step('lint', 'pnpm', ['exec', 'biome', 'ci', '--colors=off', '.']);
 step('typecheck', 'pnpm', ['typecheck']);
 step('import cycles', 'node', ['scripts/import-cycles.mjs']);
+step('no function over 100 lines', 'node', ['scripts/function-lengths.mjs']);
 // The unit and integration tests run on every Node.js line we support: the one running this
 // script, and the others from the `node` npm package (its binaries come from the npm registry),
 // so that a break on a line users deploy shows here and not in their logs.

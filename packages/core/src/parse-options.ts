@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ApiKeysOptions } from './api-keys-types.js';
 import { assertPrefix } from './key-format.js';
 import type { KeyStore } from './store/key-store.js';
-import { createDrizzleStore } from './store/sqlite/store.js';
+import { createSqliteStore } from './store/sqlite/store.js';
 import { describeIssues } from './validation.js';
 
 // The options' bounds: a timer beyond ~24.8 days overflows to 1 ms, and a negative TTL or size
@@ -19,7 +19,7 @@ export function resolveStore<T extends readonly string[]>(options: ApiKeysOption
     throw new TypeError('Latchkey: give `database` or `storage`, not both.');
   }
   if (options.storage !== undefined) return options.storage;
-  if (options.database !== undefined) return createDrizzleStore(options.database);
+  if (options.database !== undefined) return createSqliteStore(options.database);
   throw new TypeError(
     "Latchkey: give `database` (e.g. { url: 'file:.data/latchkey.db' }) or `storage`.",
   );
