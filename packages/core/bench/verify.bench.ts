@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { spread } from '@latchkey/test-support/stats';
 import { createApiKeys } from '../src/api-keys.js';
 import { createKeyHasher } from '../src/hash/node.js';
-import { createDrizzleStore } from '../src/store/sqlite/store.js';
+import { createDrizzleStore } from '../src/store/sqlite/index.js';
 import { countCalls } from '../src/test-support/count-calls.js';
 import { DATASET_PREFIX, dataset } from './dataset.js';
 import { measure, measureAlternating, measureConcurrent, summarise, timeCalls } from './harness.js';

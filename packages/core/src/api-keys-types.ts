@@ -7,7 +7,7 @@ import type {
   AuthenticateRequestOptions,
 } from './request/authenticate-request.js';
 import type { KeyStore, RateLimit } from './store/key-store.js';
-import type { DatabaseOption } from './store/sqlite/store.js';
+import type { DatabaseOption } from './store/sqlite/index.js';
 import type {
   ApiKey,
   AuditEvent,

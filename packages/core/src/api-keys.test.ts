@@ -2,7 +2,7 @@ import { createClient } from '@libsql/client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApiKeys } from './api-keys.js';
 import { isWellFormed } from './key-format.js';
-import { createDrizzleStore } from './store/sqlite/store.js';
+import { createDrizzleStore } from './store/sqlite/index.js';
 import { base, countCalls, setup, testDatabase } from './test-support/fixtures.js';
 
 describe('create', () => {

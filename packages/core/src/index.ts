@@ -65,12 +65,12 @@ export type {
   UsageRow,
   VerifiableKeyRow,
 } from './store/key-store.js';
-export { type Migration, migrate } from './store/sqlite/migrate.js';
 export {
   createDrizzleStore,
   createSqliteStore,
   type DatabaseOption,
-} from './store/sqlite/store.js';
+} from './store/sqlite/index.js';
+export { type Migration, migrate } from './store/sqlite/migrate.js';
 export type {
   ApiKey,
   ApiKeyStatus,

@@ -4,7 +4,7 @@ import { manualClock, tempDatabase } from '@latchkey/test-support';
 import { createClient } from '@libsql/client';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createApiKeys } from './api-keys.js';
-import { createDrizzleStore } from './store/sqlite/store.js';
+import { createDrizzleStore } from './store/sqlite/index.js';
 import { base, countCalls, setup, testDatabase } from './test-support/fixtures.js';
 
 const MINUTE = 60_000;

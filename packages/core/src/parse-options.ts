@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ApiKeysOptions } from './api-keys-types.js';
 import { assertPrefix } from './key-format.js';
 import type { KeyStore } from './store/key-store.js';
-import { createSqliteStore } from './store/sqlite/store.js';
+import { createSqliteStore } from './store/sqlite/index.js';
 import { describeIssues } from './validation.js';
 
 // The options' bounds: a timer beyond ~24.8 days overflows to 1 ms, and a negative TTL or size

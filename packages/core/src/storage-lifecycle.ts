@@ -1,4 +1,3 @@
-import { DrizzleQueryError } from 'drizzle-orm';
 import { isLatchkeyError, LatchkeyError } from './errors.js';
 import type { KeyStore } from './store/key-store.js';
 
@@ -82,13 +81,9 @@ function closed(): LatchkeyError {
 
 function storageUnavailable(error: unknown): LatchkeyError {
   if (isLatchkeyError(error)) return error;
-  // The driver's own error, not drizzle's wrapper of it: that one quotes the query's parameters,
-  // among them the hash of the key being verified, which has no place in a log.
-  const cause =
-    error instanceof DrizzleQueryError && error.cause !== undefined ? error.cause : error;
-  const detail = cause instanceof Error ? `: ${cause.message}` : '';
+  const detail = error instanceof Error ? `: ${error.message}` : '';
   return new LatchkeyError('STORAGE_UNAVAILABLE', {
     message: `The API key storage cannot be reached${detail}`,
-    cause,
+    cause: error,
   });
 }

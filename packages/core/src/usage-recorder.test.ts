@@ -1,7 +1,7 @@
 import { createClient } from '@libsql/client';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { UsageBatch } from './store/key-store.js';
-import { createDrizzleStore } from './store/sqlite/store.js';
+import { createDrizzleStore } from './store/sqlite/index.js';
 import { base, setup, testDatabase } from './test-support/fixtures.js';
 
 describe('the usage recorder', () => {

@@ -6,7 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApiKeys } from './api-keys.js';
 import { cryptoRandom } from './base62.js';
 import { generateKey } from './key-format.js';
-import { createDrizzleStore } from './store/sqlite/store.js';
+import { createDrizzleStore } from './store/sqlite/index.js';
 import { base, countCalls, setup, testDatabase } from './test-support/fixtures.js';
 
 /** `setup()` whose storage counts its calls. */

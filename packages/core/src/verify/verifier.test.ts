@@ -7,7 +7,7 @@ import { createKeyIndex } from '../hash/siphash.js';
 import { FixedWindowRateLimiter } from '../limits/in-process/rate-limiter.js';
 import { keyStoreUsageLimiter } from '../limits/key-store/usage-limiter.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
-import { createDrizzleStore } from '../store/sqlite/store.js';
+import { createDrizzleStore } from '../store/sqlite/index.js';
 import { base, setup } from '../test-support/fixtures.js';
 import { UsageRecorder } from '../usage-recorder.js';
 import type { CachedKey } from './cached-key.js';

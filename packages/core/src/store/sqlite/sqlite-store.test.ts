@@ -4,7 +4,7 @@ import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { testDatabase } from '../../test-support/fixtures.js';
 import { keyStoreContract } from '../../test-support/store-contract.js';
-import { createSqliteStore } from './store.js';
+import { createSqliteStore } from './index.js';
 
 /** A port on 127.0.0.1 that nothing listens on: a remote libsql server that is down. */
 async function closedPort(): Promise<number> {

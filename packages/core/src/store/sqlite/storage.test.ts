@@ -10,10 +10,10 @@ import { createApiKeys } from '../../api-keys.js';
 import { createKeyHasher } from '../../hash/node.js';
 import { generateKey } from '../../key-format.js';
 import { base, testDatabase } from '../../test-support/fixtures.js';
+import { createDrizzleStore } from './index.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations.generated.js';
 import { apiKeysTable } from './schema.js';
-import { createDrizzleStore } from './store.js';
 
 describe('the embedded default', () => {
   it('creates the folder and the file, migrates, and reopens an existing file', async () => {

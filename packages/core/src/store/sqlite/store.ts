@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import { releaseClosedConnections } from '#file-database';
 import { type NativeKeyReader, openNativeKeyReader } from '#native-reader';
 import type { KeyStore } from '../key-store.js';
@@ -39,26 +40,35 @@ export function createSqliteStore(database: DatabaseOption): KeyStore {
     return context;
   }
 
+  /** A query on the opened database; a driver's fault comes out as itself, not drizzle's wrapper. */
+  function run<A extends unknown[], R>(query: (context: SqliteContext, ...args: A) => Promise<R>) {
+    return async (...args: A): Promise<R> => {
+      try {
+        return await query(ready(), ...args);
+      } catch (error) {
+        throw driverFault(error);
+      }
+    };
+  }
+
   return {
     async init() {
       if (context === undefined) context = await openContext(database);
     },
-    findByHash: async (hash) => findByHash(ready(), hash),
-    findById: async (id) => findById(ready(), id),
-    listKeys: async (consumerId, limit, after) => listKeys(ready(), consumerId, limit, after),
-    insertKey: async (row, event, limit) => insertKey(ready(), row, event, limit),
-    updateKey: async (id, filter, changes, event) => updateKey(ready(), id, filter, changes, event),
-    replaceKey: async (oldId, filter, changes, newRow, events, expiresBy) =>
-      replaceKey(ready(), oldId, filter, changes, newRow, events, expiresBy),
-    findUnrevoked: async (filter) => findUnrevoked(ready(), filter),
-    revokeKeys: async (keys, revokedAt, reason, eventFor) =>
-      revokeKeys(ready(), keys, revokedAt, reason, eventFor),
-    purgeKeys: async (before) => purgeKeys(ready(), before),
-    spendUsage: async (id, cost, now) => spendUsage(ready(), id, cost, now),
-    refundUsage: async (id, cost, lastRefillAt) => refundUsage(ready(), id, cost, lastRefillAt),
-    recordUsage: async (batch) => recordUsage(ready(), batch),
-    readUsage: async (keyId, fromDay) => readUsage(ready(), keyId, fromDay),
-    listAuditEvents: async (filter, limit, after) => listAuditEvents(ready(), filter, limit, after),
+    findByHash: run(findByHash),
+    findById: run(findById),
+    listKeys: run(listKeys),
+    insertKey: run(insertKey),
+    updateKey: run(updateKey),
+    replaceKey: run(replaceKey),
+    findUnrevoked: run(findUnrevoked),
+    revokeKeys: run(revokeKeys),
+    purgeKeys: run(purgeKeys),
+    spendUsage: run(spendUsage),
+    refundUsage: run(refundUsage),
+    recordUsage: run(recordUsage),
+    readUsage: run(readUsage),
+    listAuditEvents: run(listAuditEvents),
     async close() {
       await context?.spends.idle(); // verifications already under way get their answer
       const closing = context;
@@ -68,8 +78,13 @@ export function createSqliteStore(database: DatabaseOption): KeyStore {
   };
 }
 
-/** `createSqliteStore` by its earlier name, which stays public. */
-export const createDrizzleStore: (database: DatabaseOption) => KeyStore = createSqliteStore;
+/**
+ * The driver's own error, not drizzle's wrapper of it: that one quotes the query's parameters,
+ * among them the hash of the key being verified, which has no place in a log.
+ */
+function driverFault(error: unknown): unknown {
+  return error instanceof DrizzleQueryError && error.cause !== undefined ? error.cause : error;
+}
 
 /** Opens and migrates the database, and prepares the verification read. */
 async function openContext(database: DatabaseOption): Promise<SqliteContext> {
