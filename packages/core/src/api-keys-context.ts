@@ -8,7 +8,6 @@ import { assertPrefix } from './key-format.js';
 import { FixedWindowRateLimiter } from './limits/in-process/rate-limiter.js';
 import { keyStoreUsageLimiter } from './limits/key-store/usage-limiter.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
-import { buildSchemas, type InputSchemas } from './operations/input-schemas.js';
 import {
   cacheEntriesSchema,
   cacheTtlSchema,
@@ -21,7 +20,7 @@ import {
 import { createStorageLifecycle, type StorageLifecycle } from './storage-lifecycle.js';
 import type { KeyStore, RateLimit } from './store/key-store.js';
 import { UsageRecorder } from './usage-recorder.js';
-import { rateLimitsSchema } from './validation.js';
+import { rateLimitsParser } from './validation.js';
 import type { CachedKey } from './verify/cached-key.js';
 import { createVerifier, type Verifier } from './verify/verifier.js';
 
@@ -49,7 +48,6 @@ export interface ApiKeysContext<P extends string> {
   readonly rateLimiter: RateLimiter;
   readonly recorder: UsageRecorder;
   readonly verifier: Verifier;
-  readonly schemas: InputSchemas<P>;
 }
 
 /**
@@ -84,11 +82,10 @@ export function createApiKeysContext<TPermissions extends readonly string[]>(
   const recorder = new UsageRecorder(store, flushIntervalMs, onBackgroundError);
   // Frozen: `apiKeys.rateLimits` hands them out, and the verifier reads them on every load.
   const defaultRateLimits: readonly RateLimit[] = Object.freeze(
-    parseOption(rateLimitsSchema, options.rateLimits ?? [], 'rateLimits').map((limit) =>
+    parseOption(rateLimitsParser, options.rateLimits ?? [], 'rateLimits').map((limit) =>
       Object.freeze(limit),
     ),
   );
-  const schemas = buildSchemas(declared);
   const lifecycle = createStorageLifecycle(store);
   const rateLimiter = new FixedWindowRateLimiter();
   const verifier = createVerifier({
@@ -119,6 +116,5 @@ export function createApiKeysContext<TPermissions extends readonly string[]>(
     rateLimiter,
     recorder,
     verifier,
-    schemas,
   };
 }

@@ -1,18 +1,20 @@
 import { createApiKeysContext } from './api-keys-context.js';
 import type { ApiKeys, ApiKeysOptions } from './api-keys-types.js';
-import { auditLog } from './operations/audit-log.js';
 import { close } from './operations/close.js';
-import { createKey } from './operations/create-key.js';
-import { getKey } from './operations/get-key.js';
-import { keyUsage } from './operations/key-usage.js';
-import { listKeys } from './operations/list-keys.js';
-import { purgeKeys } from './operations/purge-keys.js';
 import { refund } from './operations/refund.js';
-import { revokeKey } from './operations/revoke-key.js';
-import { revokeMany } from './operations/revoke-many.js';
-import { rollKey } from './operations/roll-key.js';
-import { updateKey } from './operations/update-key.js';
 import { authenticateRequest } from './request/authenticate-request.js';
+
+type Management = typeof import('./operations/management.js');
+let management: Promise<Management> | undefined;
+
+/**
+ * The management calls' module, imported at the first one: zod and the input schemas cost a cold
+ * start ~100 ms, which an instance that only verifies keys should not pay.
+ */
+function manage(): Promise<Management> {
+  management ??= import('./operations/management.js');
+  return management;
+}
 
 /**
  * Creates API keys for one app: issue, change, roll and revoke keys, and verify them. Storage is
@@ -43,16 +45,16 @@ export function createApiKeys<const TPermissions extends readonly string[] = rea
     authenticateRequest: (input, requestOptions) =>
       authenticateRequest(apiKeys, input, requestOptions),
     ready: context.lifecycle.ready,
-    create: (input) => createKey(context, input),
-    get: (id, scope) => getKey(context, id, scope),
-    list: (input) => listKeys(context, input),
-    auditLog: (input) => auditLog(context, input),
-    update: (id, input) => updateKey(context, id, input),
-    revoke: (id, input) => revokeKey(context, id, input),
-    roll: (id, input) => rollKey(context, id, input),
-    revokeMany: (input) => revokeMany(context, input),
-    usage: (id, input) => keyUsage(context, id, input),
-    purge: (input) => purgeKeys(context, input),
+    create: async (input) => (await manage()).createKey(context, input),
+    get: async (id, scope) => (await manage()).getKey(context, id, scope),
+    list: async (input) => (await manage()).listKeys(context, input),
+    auditLog: async (input) => (await manage()).auditLog(context, input),
+    update: async (id, input) => (await manage()).updateKey(context, id, input),
+    revoke: async (id, input) => (await manage()).revokeKey(context, id, input),
+    roll: async (id, input) => (await manage()).rollKey(context, id, input),
+    revokeMany: async (input) => (await manage()).revokeMany(context, input),
+    usage: async (id, input) => (await manage()).keyUsage(context, id, input),
+    purge: async (input) => (await manage()).purgeKeys(context, input),
     flush: () => context.recorder.flush(),
     close: () => close(context),
   };

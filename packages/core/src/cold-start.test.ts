@@ -81,6 +81,10 @@ describe("importing @latchkey/core's main entry", () => {
     },
   );
 
+  it('loads no zod, which only the management calls and their schemas need', () => {
+    expect(reached.get('zod'), `reached by ${reached.get('zod')?.join(' → ')}`).toBeUndefined();
+  });
+
   it('follows the imports to the packages the entry needs', () => {
     // Guards the test itself: a walk that stopped early would find nothing heavy.
     expect([...reached.keys()]).toContain('@noble/hashes');

@@ -89,12 +89,4 @@ export type {
   VerifyOptions,
   VerifyResult,
 } from './types.js';
-export {
-  externalIdSchema,
-  gracePeriodSchema,
-  INPUT_LIMITS,
-  metadataSchema,
-  nameSchema,
-  reasonSchema,
-  timestampSchema,
-} from './validation.js';
+export { INPUT_LIMITS } from './validation.js';

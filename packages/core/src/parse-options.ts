@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import type { ApiKeysOptions } from './api-keys-types.js';
 import { assertPrefix } from './key-format.js';
+import { integerParser, optionalTextParser, type Parser } from './parsers.js';
 import type { KeyStore } from './store/key-store.js';
 import { createSqliteStore } from './store/sqlite/index.js';
 import { describeIssues } from './validation.js';
@@ -8,10 +8,10 @@ import { describeIssues } from './validation.js';
 // The options' bounds: a timer beyond ~24.8 days overflows to 1 ms, and a negative TTL or size
 // would quietly turn the cache off.
 const MAX_TIMER_MS = 2 ** 31 - 1;
-export const secretSchema = z.string().min(1).optional();
-export const cacheTtlSchema = z.number().int().min(0).max(MAX_TIMER_MS);
-export const cacheEntriesSchema = z.number().int().min(0);
-export const flushIntervalSchema = z.number().int().min(1).max(MAX_TIMER_MS);
+export const secretSchema = optionalTextParser;
+export const cacheTtlSchema = integerParser({ min: 0, max: MAX_TIMER_MS });
+export const cacheEntriesSchema = integerParser({ min: 0 });
+export const flushIntervalSchema = integerParser({ min: 1, max: MAX_TIMER_MS });
 
 /** The store the options name: `storage` as given, or a drizzle store over `database`. */
 export function resolveStore<T extends readonly string[]>(options: ApiKeysOptions<T>): KeyStore {
@@ -48,11 +48,7 @@ export function verifiedPrefixes(
 }
 
 /** Validates an option of `createApiKeys`: a misconfiguration is a programmer error, thrown at once. */
-export function parseOption<S extends z.ZodType>(
-  schema: S,
-  value: unknown,
-  name: string,
-): z.output<S> {
+export function parseOption<T>(schema: Parser<T>, value: unknown, name: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new TypeError(

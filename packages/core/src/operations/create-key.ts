@@ -7,6 +7,7 @@ import type { CreatedApiKey } from '../types.js';
 import { parseInput } from '../validation.js';
 import { auditEvent } from './audit-event.js';
 import { withFreshKey } from './fresh-key.js';
+import { schemasOf } from './input-schemas.js';
 import { assertFuture } from './key-changes.js';
 import { limitColumns } from './limit-columns.js';
 
@@ -16,7 +17,7 @@ export async function createKey<P extends string>(
   input: CreateApiKeyInput<P>,
 ): Promise<CreatedApiKey<P>> {
   const { store, storage } = context;
-  const parsed = parseInput(context.schemas.create, input);
+  const parsed = parseInput(schemasOf(context).create, input);
   const now = context.clock();
   assertFuture(parsed.expiresAt, now);
   const limits = limitColumns(parsed, now);

@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { DAY_MS } from '../time.js';
 import {
   cursorSchema,
   externalIdSchema,
   gracePeriodSchema,
-  INPUT_LIMITS,
   metadataSchema,
   nameSchema,
   pageSizeSchema,
@@ -14,13 +12,28 @@ import {
   refillSchema,
   remainingSchema,
   timestampSchema,
-} from '../validation.js';
+} from '../schemas.js';
+import { DAY_MS } from '../time.js';
+import { INPUT_LIMITS } from '../validation.js';
 
 /** A key's id as the operations take it. */
 export const keyIdSchema = z.string().min(1).max(INPUT_LIMITS.idMaxLength);
 
 /** The operations' input schemas, built once per instance for its declared permissions. */
 export type InputSchemas<P extends string> = ReturnType<typeof buildSchemas<P>>;
+
+// By instance: built at its first management call, with zod, which verifying a key never loads.
+const built = new WeakMap<object, InputSchemas<string>>();
+
+/** The input schemas of the instance that `context` belongs to. */
+export function schemasOf<P extends string>(context: { declared: readonly P[] }): InputSchemas<P> {
+  let schemas = built.get(context);
+  if (schemas === undefined) {
+    schemas = buildSchemas<string>(context.declared);
+    built.set(context, schemas);
+  }
+  return schemas as unknown as InputSchemas<P>;
+}
 
 /** The operations' input schemas: strict objects, whose permissions are the declared ones. */
 export function buildSchemas<P extends string>(declared: readonly P[]) {

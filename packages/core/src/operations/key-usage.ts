@@ -4,7 +4,7 @@ import { DAY_MS, utcDay } from '../time.js';
 import type { UsageDay, VerifyCode } from '../types.js';
 import { parseInput } from '../validation.js';
 import { findInScope } from './find-key.js';
-import { keyIdSchema } from './input-schemas.js';
+import { keyIdSchema, schemasOf } from './input-schemas.js';
 
 /** `apiKeys.usage`: a key's verifications per UTC day and outcome, oldest day first. */
 export async function keyUsage(
@@ -14,7 +14,7 @@ export async function keyUsage(
 ): Promise<{ keyId: string; days: UsageDay[] }> {
   const { store, storage, recorder } = context;
   const parsedId = parseInput(keyIdSchema, id);
-  const { consumerId, days } = parseInput(context.schemas.usage, input);
+  const { consumerId, days } = parseInput(schemasOf(context).usage, input);
   const row = await findInScope(context, parsedId, { consumerId });
   const today = context.clock();
   const dates = Array.from({ length: days }, (_, i) => utcDay(today - (days - 1 - i) * DAY_MS));

@@ -1,6 +1,7 @@
 import type { ApiKeysContext } from '../api-keys-context.js';
 import type { PurgeInput } from '../api-keys-types.js';
 import { parseInput } from '../validation.js';
+import { schemasOf } from './input-schemas.js';
 
 /** `apiKeys.purge`: deletes the records of keys revoked, or expired, before the retention. */
 export async function purgeKeys(
@@ -8,7 +9,7 @@ export async function purgeKeys(
   input: PurgeInput,
 ): Promise<{ purgedKeyIds: string[] }> {
   const { store, storage, recorder } = context;
-  const { retentionMs } = parseInput(context.schemas.purge, input);
+  const { retentionMs } = parseInput(schemasOf(context).purge, input);
   // Counts made so far are written first: the purge then deletes them with the key's rows,
   // and what is counted meanwhile for a purged key is dropped, so no row outlives its key.
   await recorder.flush();

@@ -5,7 +5,7 @@ import type { ApiKey } from '../types.js';
 import { parseInput } from '../validation.js';
 import { auditEvent } from './audit-event.js';
 import { findInScope } from './find-key.js';
-import { keyIdSchema } from './input-schemas.js';
+import { keyIdSchema, schemasOf } from './input-schemas.js';
 import { reasonOrNull } from './key-changes.js';
 
 /** `apiKeys.revoke`: the key stops verifying at once, here and (within the cache TTL) elsewhere. */
@@ -15,7 +15,7 @@ export async function revokeKey<P extends string>(
   input: RevokeApiKeyInput = {},
 ): Promise<ApiKey<P>> {
   const parsedId = parseInput(keyIdSchema, id);
-  const { consumerId, actorId, reason } = parseInput(context.schemas.revoke, input);
+  const { consumerId, actorId, reason } = parseInput(schemasOf(context).revoke, input);
   const scope = { consumerId };
   const now = context.clock();
   const revokedReason = reasonOrNull(reason);

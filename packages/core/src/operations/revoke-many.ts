@@ -2,6 +2,7 @@ import type { ApiKeysContext } from '../api-keys-context.js';
 import type { RevokeManyInput } from '../api-keys-types.js';
 import { invalidInput, parseInput } from '../validation.js';
 import { auditEvent } from './audit-event.js';
+import { schemasOf } from './input-schemas.js';
 import { reasonOrNull } from './key-changes.js';
 
 /** Passes of `revokeMany` over keys that appear while it revokes; a handful is already a lot. */
@@ -13,7 +14,7 @@ export async function revokeMany(
   input: RevokeManyInput,
 ): Promise<{ revokedKeyIds: string[] }> {
   const { store, storage } = context;
-  const parsed = parseInput(context.schemas.revokeMany, input);
+  const parsed = parseInput(schemasOf(context).revokeMany, input);
   if (parsed.consumerId === undefined && parsed.ownerId === undefined) {
     throw invalidInput([
       {

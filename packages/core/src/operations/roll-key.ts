@@ -8,7 +8,7 @@ import { parseInput } from '../validation.js';
 import { auditEvent } from './audit-event.js';
 import { findChangeable } from './find-key.js';
 import { type FreshKeyColumns, withFreshKey } from './fresh-key.js';
-import { keyIdSchema } from './input-schemas.js';
+import { keyIdSchema, schemasOf } from './input-schemas.js';
 import { alreadyRolled } from './rolled-key-errors.js';
 
 /**
@@ -22,7 +22,7 @@ export async function rollKey<P extends string>(
 ): Promise<RolledApiKey<P>> {
   const { store, storage } = context;
   const parsedId = parseInput(keyIdSchema, id);
-  const { consumerId, actorId, gracePeriodMs } = parseInput(context.schemas.roll, input);
+  const { consumerId, actorId, gracePeriodMs } = parseInput(schemasOf(context).roll, input);
   const scope = { consumerId };
   const old = await findChangeable(context, parsedId, scope);
   const now = context.clock();

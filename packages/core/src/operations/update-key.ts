@@ -7,7 +7,7 @@ import type { ApiKey } from '../types.js';
 import { invalidInput, parseInput } from '../validation.js';
 import { auditEvent } from './audit-event.js';
 import { findChangeable } from './find-key.js';
-import { keyIdSchema } from './input-schemas.js';
+import { keyIdSchema, schemasOf } from './input-schemas.js';
 import { assertFuture } from './key-changes.js';
 import { limitColumns } from './limit-columns.js';
 import { rolledSettings } from './rolled-key-errors.js';
@@ -20,7 +20,7 @@ export async function updateKey<P extends string>(
 ): Promise<ApiKey<P>> {
   const { store, storage } = context;
   const parsedId = parseInput(keyIdSchema, id);
-  const { consumerId, actorId, ...requested } = parseInput(context.schemas.update, input);
+  const { consumerId, actorId, ...requested } = parseInput(schemasOf(context).update, input);
   const fields = Object.entries(requested)
     .filter(([, value]) => value !== undefined)
     .map(([field]) => field);

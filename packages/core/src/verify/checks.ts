@@ -1,7 +1,7 @@
 import { hasPrefix, isWellFormed } from '../key-format.js';
 import type { RateLimitDecision } from '../limits/rate-limiter.js';
 import type { RejectedKey, VerifyOptions } from '../types.js';
-import { costSchema, invalidInput, parseInput } from '../validation.js';
+import { costParser, invalidInput, parseInput } from '../validation.js';
 import { ONE_UNIT, type Pass, reject } from './answers.js';
 import type { CachedKey, KeyRateLimit } from './cached-key.js';
 import type { VerifierContext } from './context.js';
@@ -88,7 +88,7 @@ export function checkRateLimit(
   now: number,
   mayWait: boolean,
 ): RejectedKey | Pass | Promise<RejectedKey | Pass> | undefined {
-  const cost = options?.cost === undefined ? 1 : parseInput(costSchema, options.cost, COST);
+  const cost = options?.cost === undefined ? 1 : parseInput(costParser, options.cost, COST);
   const limitName = options?.rateLimit ?? 'default';
   if (typeof limitName !== 'string') {
     throw invalidInput([{ path: ['rateLimit'], message: 'Must be the name of a rate limit.' }]);

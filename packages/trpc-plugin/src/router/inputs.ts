@@ -1,11 +1,10 @@
+import { INPUT_LIMITS, type JsonObject } from '@latchkey/core';
 import {
   gracePeriodSchema,
-  INPUT_LIMITS,
-  type JsonObject,
   metadataSchema,
   nameSchema,
   reasonSchema,
-} from '@latchkey/core';
+} from '@latchkey/core/schemas';
 import { z } from 'zod';
 
 // The largest value a JavaScript Date can hold, in epoch ms.

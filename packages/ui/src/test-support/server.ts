@@ -44,6 +44,9 @@ export interface TestServer {
 export async function startTestServer(role: Session['role'] = 'admin'): Promise<TestServer> {
   const database = tempDatabase();
   const apiKeys = createTestApiKeys(database.url);
+  // Storage opened before the UI's first request, as a host opens it at startup: its modules load
+  // on first use, which would otherwise count against the first test's waits.
+  await apiKeys.ready();
   const router = hostApp(apiKeys);
   const session: Session = { userId: 'user_1', teamId: 'team_1', role };
   const server = createServer(async (req, res) => {
