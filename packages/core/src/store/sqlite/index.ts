@@ -4,10 +4,9 @@ import { assertDatabaseOption, type DatabaseOption } from './database-option.js'
 export type { DatabaseOption };
 
 /**
- * The `KeyStore` on libsql (see `./store.ts`), loaded on `init`: drizzle-orm and
- * `@libsql/client` cost a serverless function or a fresh instance hundreds of milliseconds to
- * import, which an app that has not yet touched storage should not pay. A bad `database` option
- * still throws at once.
+ * The `KeyStore` on libsql (see `./embedded-store.ts`), loaded on `init`: its drivers cost a
+ * serverless function or a fresh instance hundreds of milliseconds to import, which an app that
+ * has not yet touched storage should not pay. A bad `database` option still throws at once.
  */
 export function createSqliteStore(database: DatabaseOption): KeyStore {
   if ('url' in database) assertDatabaseOption(database);
@@ -21,7 +20,9 @@ export function createSqliteStore(database: DatabaseOption): KeyStore {
 
   return {
     async init() {
-      loading ??= import('./store.js').then((module) => module.createSqliteStore(database));
+      loading ??= import('./embedded-store.js').then((module) =>
+        module.createEmbeddedStore(database),
+      );
       store = await loading;
       await store.init();
     },

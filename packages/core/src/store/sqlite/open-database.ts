@@ -1,9 +1,9 @@
 import { type Client, createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
-import { fileIdentity, prepareFileDatabase } from '#file-database';
-import { type NativeWriter, openNativeWriter } from '#native-writer';
+import { prepareFileDatabase } from '#file-database';
 import { DEFAULT_BUSY_TIMEOUT_MS, retryWhileBusy } from './busy.js';
 import type { DatabaseOption, DatabaseUrlOption, LibSQLDrizzle } from './database-option.js';
+import { type EmbeddedDatabase, type WatchedFile, watchedFile } from './embedded-database.js';
 import { retryingClient } from './retrying-client.js';
 
 /** A database as the store runs on it. */
@@ -12,14 +12,7 @@ export interface OpenedDatabase {
   db: LibSQLDrizzle;
   busyTimeoutMs: number;
   /** A `file:` database that the store opened itself: only then may it read the file natively. */
-  file?: {
-    path: string;
-    /**
-     * Throws when the file at `path` is no longer the one opened: removed (a volume unmounted)
-     * or replaced (by a new, empty database, say), where a key that exists would read as unknown.
-     */
-    assertSameFile(): void;
-  };
+  file?: WatchedFile;
   /**
    * Closes what the store opened (never the host's own client). Native connections let go of
    * their files only once collected: see `releaseClosedConnections`.
@@ -48,68 +41,73 @@ function hostDatabase(client: Client): OpenedDatabase {
 async function openUrl(database: DatabaseUrlOption): Promise<OpenedDatabase> {
   const busyTimeoutMs = database.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const path = await prepareFileDatabase(database.url, database.create ?? true);
-  let writer: NativeWriter | undefined;
-  let client: Client | undefined;
-  const close = () => {
-    writer?.close();
-    client?.close();
-  };
+  const client = clientFor(database);
   try {
-    if (path !== undefined) writer = await openNativeWriter(path);
-    client = createClient({
-      url: database.url,
-      ...(database.authToken === undefined ? {} : { authToken: database.authToken }),
-      // No busy handler: it would wait for a lock inside SQLite, blocking the process.
-      timeout: 0,
-    });
     if (path === undefined) {
       return {
         db: drizzle(retryingClient(client, { busyTimeoutMs })) as LibSQLDrizzle,
         busyTimeoutMs,
-        close,
+        close: () => client.close(),
       };
     }
-    await useWal(writer, client, busyTimeoutMs);
+    // A `file:` database without native `libsql` (see `openEmbeddedDatabase`). Not `execute`: a
+    // statement that fails busy on a client's connection breaks it (see `RetryingClient`);
+    // `executeMultiple` leaves nothing behind.
+    await retryWhileBusy(() => client.executeMultiple('PRAGMA journal_mode = WAL'), busyTimeoutMs);
     const file = watchedFile(path);
-    const options = { busyTimeoutMs, writer, beforeWrite: file.assertSameFile };
+    const options = { busyTimeoutMs, beforeWrite: file.assertSameFile };
     return {
       db: drizzle(retryingClient(client, options)) as LibSQLDrizzle,
       busyTimeoutMs,
       file,
-      close,
+      close: () => client.close(),
     };
   } catch (error) {
-    close();
+    client.close();
     throw error;
   }
 }
 
-/** WAL mode, so that readers and the writer do not wait for each other. */
-async function useWal(
-  writer: NativeWriter | undefined,
-  client: Client,
-  busyTimeoutMs: number,
-): Promise<void> {
-  // Not `execute`: a statement that fails busy on a client's connection breaks it (see
-  // `RetryingClient`); `exec` and `executeMultiple` leave nothing behind.
-  const set = 'PRAGMA journal_mode = WAL';
-  await retryWhileBusy(
-    () => (writer === undefined ? client.executeMultiple(set) : writer.exec(set)),
-    busyTimeoutMs,
-  );
-}
-
-function watchedFile(path: string): NonNullable<OpenedDatabase['file']> {
-  const opened = fileIdentity(path);
+/**
+ * drizzle over an embedded database already opened and migrated natively: writes go to its native
+ * writer, other reads to a new `@libsql/client` client. `close` closes the writer and the client;
+ * the caller closes the reader.
+ */
+export async function openOnEmbedded(
+  database: DatabaseUrlOption,
+  { busyTimeoutMs, file, writer }: EmbeddedDatabase,
+): Promise<OpenedDatabase> {
+  const client = clientFor(database);
+  try {
+    // The client's connection reads the file now, and it must be the file the native connections
+    // opened: SQLite reads a schema at the first statement that needs it, and a file removed by
+    // then fails that read with an I/O error instead of as the removed file it is.
+    const firstRead = 'SELECT 1 FROM latchkey_migrations LIMIT 1';
+    await retryWhileBusy(() => client.execute(firstRead), busyTimeoutMs);
+    file.assertSameFile();
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+  const options = { busyTimeoutMs, writer, beforeWrite: file.assertSameFile };
   return {
-    path,
-    assertSameFile() {
-      if (fileIdentity(path) === opened) return;
-      throw new Error(
-        `the database file ${path} was removed or replaced after Latchkey opened it (a volume unmounted, the file deleted or swapped?): refusing to answer from a database that may not hold the keys. Put the file back, or restart once the right file is in place.`,
-      );
+    db: drizzle(retryingClient(client, options)) as LibSQLDrizzle,
+    busyTimeoutMs,
+    file,
+    close: () => {
+      writer.close();
+      client.close();
     },
   };
+}
+
+function clientFor(database: DatabaseUrlOption): Client {
+  return createClient({
+    url: database.url,
+    ...(database.authToken === undefined ? {} : { authToken: database.authToken }),
+    // No busy handler: it would wait for a lock inside SQLite, blocking the process.
+    timeout: 0,
+  });
 }
 
 function isDrizzle(database: DatabaseOption): database is LibSQLDrizzle {

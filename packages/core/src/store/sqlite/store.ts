@@ -1,6 +1,6 @@
 import { DrizzleQueryError } from 'drizzle-orm';
 import { releaseClosedConnections } from '#file-database';
-import { type NativeKeyReader, openNativeKeyReader } from '#native-reader';
+import type { NativeKeyReader } from '#native-reader';
 import type { KeyStore } from '../key-store.js';
 import type { SqliteContext } from './context.js';
 import {
@@ -8,8 +8,9 @@ import {
   type DatabaseOption,
   type LibSQLDrizzle,
 } from './database-option.js';
+import type { EmbeddedDatabase } from './embedded-database.js';
 import { migrate } from './migrate.js';
-import { type OpenedDatabase, openDatabase } from './open-database.js';
+import { type OpenedDatabase, openDatabase, openOnEmbedded } from './open-database.js';
 import { listAuditEvents } from './queries/audit.js';
 import {
   findByHash,
@@ -29,11 +30,15 @@ export type { DatabaseOption, LibSQLDrizzle };
 /**
  * The `KeyStore` on drizzle-orm over libsql: a `file:` database (created and migrated), `:memory:`,
  * a remote libsql URL, or the host's own drizzle database or libsql client, which it never closes.
- * Opens and migrates the database on `init`; each method is a query of `./queries/`.
+ * Opens and migrates the database on `init`, or runs on `embedded`, a `file:` database already
+ * opened and migrated natively, which it then closes; each method is a query of `./queries/`.
  */
-export function createSqliteStore(database: DatabaseOption): KeyStore {
+export function createSqliteStore(database: DatabaseOption, embedded?: EmbeddedDatabase): KeyStore {
   if ('url' in database) assertDatabaseOption(database);
   let context: SqliteContext | undefined;
+  // Held only until `init` takes it: the store must not keep the native reader from being
+  // collected once closed (see `releaseClosedConnections`).
+  let handed = embedded;
 
   function ready(): SqliteContext {
     if (context === undefined) throw new Error('Latchkey storage used before init()');
@@ -53,7 +58,8 @@ export function createSqliteStore(database: DatabaseOption): KeyStore {
 
   return {
     async init() {
-      if (context === undefined) context = await openContext(database);
+      if (context === undefined) context = await openContext(database, handed);
+      handed = undefined;
     },
     findByHash: run(findByHash),
     findById: run(findById),
@@ -86,22 +92,24 @@ function driverFault(error: unknown): unknown {
   return error instanceof DrizzleQueryError && error.cause !== undefined ? error.cause : error;
 }
 
-/** Opens and migrates the database, and prepares the verification read. */
-async function openContext(database: DatabaseOption): Promise<SqliteContext> {
+/** Opens and migrates the database, or builds on the one `embedded` opened and migrated. */
+async function openContext(
+  database: DatabaseOption,
+  embedded: EmbeddedDatabase | undefined,
+): Promise<SqliteContext> {
+  if (embedded !== undefined && 'url' in database) {
+    return contextOf(await openOnEmbedded(database, embedded), embedded.reader);
+  }
   const opened = await openDatabase(database);
-  let reader: NativeKeyReader | undefined;
   try {
     await assertNumberIntegers(opened.db.$client);
     await migrate(opened.db.$client);
-    // The native read needs the migrated table, so it is prepared here, after `migrate`.
-    if (opened.file !== undefined) reader = await openNativeKeyReader(opened.file.path);
   } catch (error) {
-    // The next call retries `init` and opens anew: what this one opened must not outlive it
-    // (a native reader that fails to open closes itself).
+    // The next call retries `init` and opens anew: what this one opened must not outlive it.
     opened.close();
     throw error;
   }
-  return contextOf(opened, reader);
+  return contextOf(opened, undefined);
 }
 
 /** What the queries run on, over a database opened and migrated. */

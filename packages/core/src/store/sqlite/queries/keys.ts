@@ -1,5 +1,4 @@
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
-import type { NativeKeyReader } from '#native-reader';
 import type {
   ApiKeyRow,
   AuditEventRow,
@@ -8,9 +7,9 @@ import type {
   RowCursor,
   VerifiableKeyRow,
 } from '../../key-store.js';
-import { isBusy, retryWhileBusy } from '../busy.js';
 import type { SqliteContext } from '../context.js';
 import type { LibSQLDrizzle } from '../database-option.js';
+import { findByHashNatively } from '../native-find-by-hash.js';
 import { auditEventsTable as events, apiKeysTable as keys } from '../schema.js';
 import { b, k, recordColumns, selectRecord, withBudget } from './records.js';
 import { before, insertIf, insertIfChanged, isUniqueViolation, unrevoked } from './statements.js';
@@ -21,33 +20,13 @@ export async function findByHash(
   hash: string,
 ): Promise<VerifiableKeyRow | undefined> {
   const { reader, findByHashQuery } = context;
-  let row =
-    reader === undefined ? await findByHashQuery?.get({ hash }) : readNatively(reader, hash);
-  if (row === LOCKED) {
-    row = await retryWhileBusy(
-      () => (reader as NativeKeyReader).findByHash(hash),
-      context.busyTimeoutMs,
-    );
+  if (reader !== undefined) {
+    return findByHashNatively(reader, hash, context.busyTimeoutMs, context.assertSameFile);
   }
+  const row = await findByHashQuery?.get({ hash });
   // A key that reads as absent is absent from the database opened, not from one put in its place.
   if (row === undefined) context.assertSameFile();
   return row;
-}
-
-const LOCKED = Symbol('locked');
-
-/**
- * The native read, at once; `LOCKED` when it found the database locked, to be tried again on
- * timers. A read in WAL mode does not wait for writers, but another connection recovering the WAL
- * after a crash holds readers off, and that wait must not block the process.
- */
-function readNatively(reader: NativeKeyReader, hash: string) {
-  try {
-    return reader.findByHash(hash);
-  } catch (error) {
-    if (isBusy(error)) return LOCKED;
-    throw error;
-  }
 }
 
 /** `findByHash` through drizzle, for a database without the native read. */
