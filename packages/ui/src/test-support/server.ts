@@ -44,9 +44,11 @@ export interface TestServer {
 export async function startTestServer(role: Session['role'] = 'admin'): Promise<TestServer> {
   const database = tempDatabase();
   const apiKeys = createTestApiKeys(database.url);
-  // Storage opened before the UI's first request, as a host opens it at startup: its modules load
-  // on first use, which would otherwise count against the first test's waits.
+  // Storage opened, and the management calls' modules loaded (a listing of no one's keys), before
+  // the UI's first request, as a host's server is warm once it serves: they load on first use
+  // (zod, drizzle-orm, the driver), which on a busy machine took longer than the first test waits.
   await apiKeys.ready();
+  await apiKeys.list({ consumerId: 'warm-up' });
   const router = hostApp(apiKeys);
   const session: Session = { userId: 'user_1', teamId: 'team_1', role };
   const server = createServer(async (req, res) => {
