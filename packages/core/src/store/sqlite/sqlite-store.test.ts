@@ -1,19 +1,13 @@
-import { createServer } from 'node:net';
 import { afterThisTest } from '@latchkey/test-support';
 import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
+import { closedPort } from '../../test-support/closed-port.js';
 import { testDatabase } from '../../test-support/fixtures.js';
 import { keyStoreContract } from '../../test-support/store-contract.js';
 import { createSqliteStore } from './index.js';
 
-/** A port on 127.0.0.1 that nothing listens on: a remote libsql server that is down. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
+// The assertions are the contract's: each call below runs every test of `keyStoreContract` (see
+// test-support/store-contract.ts) against one way of opening libsql.
 
 const unreachable = async () =>
   createSqliteStore({ url: `http://127.0.0.1:${await closedPort()}` });

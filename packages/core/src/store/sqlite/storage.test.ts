@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PERMISSIONS } from '@latchkey/test-support';
 import { createClient } from '@libsql/client';
@@ -9,6 +8,7 @@ import { readMigrations } from '../../../../../scripts/embed-migrations.mjs';
 import { createApiKeys } from '../../api-keys.js';
 import { createKeyHasher } from '../../hash/node.js';
 import { generateKey } from '../../key-format.js';
+import { closedPort } from '../../test-support/closed-port.js';
 import { base, testDatabase } from '../../test-support/fixtures.js';
 import { createDrizzleStore } from './index.js';
 import { migrate } from './migrate.js';
@@ -174,14 +174,6 @@ describe('secrets are never stored or logged', () => {
 });
 
 describe('storage faults', () => {
-  async function closedPort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    await new Promise((resolve) => server.close(resolve));
-    return typeof address === 'object' && address !== null ? address.port : 0;
-  }
-
   it('an unreachable remote database raises STORAGE_UNAVAILABLE, never a result', async () => {
     const port = await closedPort();
     const apiKeys = createApiKeys({ database: { url: `http://127.0.0.1:${port}` } });
